@@ -1,0 +1,60 @@
+# The two commands of the quick start: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/presswatch.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: run test setup test-setup chromium lint typecheck pytest demo-db bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+
+test-setup: $(VENV)/.installed-test chromium
+
+# Browser tests drive Debian's chromium (Playwright's own browser download cannot work offline).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+# The demo corpus is built only when there is no database yet.
+demo-db: setup
+	@if [ ! -f "$(DB)" ]; then $(BIN)/presswatch demo --db "$(DB)"; fi
+
+run: demo-db
+	PRESSWATCH_DB="$(DB)" $(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy src
+
+# pytest exits 5 when it collected no tests; make treats that (like any failure) as an error.
+pytest: test-setup
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: setup
+	@echo "See bench/README.md for each benchmark and its targets."
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

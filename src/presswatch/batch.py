@@ -1,0 +1,403 @@
+"""Analysed articles -> columnar batch tables -> one atomic write into the store.
+
+A batch is a set of Arrow tables shaped like the store's tables. The same batch can be
+written straight into a connection or saved to the spool as Parquet for the dashboard
+process to import, so both paths store exactly the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from presswatch.derive import TextFingerprint, country_pairs, entity_counts
+from presswatch.models import Article, Mention, Reject
+from presswatch.store import bump_data_version, transaction
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedArticle:
+    """An article with everything ingestion computes for it."""
+
+    article: Article
+    fingerprint: TextFingerprint
+    mentions: list[Mention]
+    terms: dict[str, int]
+
+
+ARTICLE_COLUMNS = (
+    "article_id", "text_hash", "url", "title", "published_at", "date_precision", "published_tz",
+    "source", "language", "text", "word_count", "origin_file", "origin_record", "run_id",
+    "ingested_at",
+)  # fmt: skip
+
+_SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema(
+        [
+            ("article_id", pa.int64()),
+            ("text_hash", pa.string()),
+            ("url", pa.string()),
+            ("title", pa.string()),
+            ("published_at", pa.timestamp("us")),
+            ("date_precision", pa.string()),
+            ("published_tz", pa.string()),
+            ("source", pa.string()),
+            ("language", pa.string()),
+            ("text", pa.string()),
+            ("word_count", pa.int32()),
+            ("origin_file", pa.string()),
+            ("origin_record", pa.string()),
+            ("run_id", pa.int64()),
+            ("ingested_at", pa.timestamp("us")),
+        ]
+    ),
+    "mentions": pa.schema(
+        [
+            ("article_id", pa.int64()),
+            ("entity_id", pa.string()),
+            ("kind", pa.string()),
+            ("signal", pa.string()),
+            ("field", pa.string()),
+            ("start_pos", pa.int32()),
+            ("end_pos", pa.int32()),
+            ("sentence", pa.int32()),
+            ("surface", pa.string()),
+        ]
+    ),
+    "article_entities": pa.schema(
+        [
+            ("article_id", pa.int64()),
+            ("entity_id", pa.string()),
+            ("kind", pa.string()),
+            ("n_named", pa.int32()),
+            ("n_capital", pa.int32()),
+        ]
+    ),
+    "country_pairs": pa.schema(
+        [
+            ("article_id", pa.int64()),
+            ("scope", pa.string()),
+            ("a", pa.string()),
+            ("b", pa.string()),
+            ("n", pa.int32()),
+            ("n_named", pa.int32()),
+        ]
+    ),
+    "article_terms": pa.schema(
+        [("article_id", pa.int64()), ("term_id", pa.int64()), ("n", pa.int32())]
+    ),
+    "terms": pa.schema([("term_id", pa.int64()), ("term", pa.string())]),
+    "rejects": pa.schema(
+        [
+            ("run_id", pa.int64()),
+            ("origin_file", pa.string()),
+            ("origin_record", pa.string()),
+            ("reason", pa.string()),
+            ("detail", pa.string()),
+            ("created_at", pa.timestamp("us")),
+        ]
+    ),
+}
+
+# The rows that hang off an article, inserted only for articles new to the store. Fixed
+# statements (no table name is ever built from input).
+_INSERT_DEPENDENT = {
+    "mentions": "INSERT INTO mentions SELECT * FROM b_rows SEMI JOIN b_new USING (article_id)",
+    "article_entities": (
+        "INSERT INTO article_entities SELECT * FROM b_rows SEMI JOIN b_new USING (article_id)"
+    ),
+    "country_pairs": (
+        "INSERT INTO country_pairs SELECT * FROM b_rows SEMI JOIN b_new USING (article_id)"
+    ),
+    "article_terms": (
+        "INSERT INTO article_terms SELECT * FROM b_rows SEMI JOIN b_new USING (article_id)"
+    ),
+}
+
+
+@dataclass
+class Batch:
+    """Columnar rows for every table one batch writes (run_id filled in at write time)."""
+
+    tables: dict[str, pa.Table]
+    undated: int = 0
+    articles_seen: int = 0
+    files_read: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    def save(self, folder: Path) -> None:
+        """Write the batch as Parquet files (for the spool)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in self.tables.items():
+            pq.write_table(table, folder / f"{name}.parquet")
+
+    @classmethod
+    def load(cls, folder: Path) -> Batch:
+        """Read a batch saved by ``save``."""
+        tables = {name: pq.read_table(folder / f"{name}.parquet") for name in _SCHEMAS}
+        return cls(tables=tables)
+
+
+def build_batch(
+    analysed: Sequence[AnalysedArticle],
+    rejects: Sequence[Reject],
+    *,
+    files_read: int = 0,
+    articles_seen: int | None = None,
+) -> Batch:
+    """Turn analysed articles and rejects into the store's rows (duplicates in the batch dropped).
+
+    ``articles_seen`` counts articles read for this batch, including any the caller
+    already knew to be duplicates and did not analyse.
+    """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    cols: dict[str, dict[str, list[object]]] = {
+        name: {f.name: [] for f in schema} for name, schema in _SCHEMAS.items()
+    }
+    seen: set[int] = set()
+    terms_seen: set[int] = set()
+    undated = 0
+    from presswatch.extract.terms import term_id
+
+    for item in analysed:
+        fp = item.fingerprint
+        if fp.article_id in seen:
+            continue
+        seen.add(fp.article_id)
+        a = item.article
+        if a.date is None:
+            undated += 1
+        _append(
+            cols["articles"],
+            article_id=fp.article_id,
+            text_hash=fp.text_hash,
+            url=a.url,
+            title=a.title,
+            published_at=a.date.value if a.date else None,
+            date_precision=a.date.precision if a.date else None,
+            published_tz=a.date.tz if a.date else None,
+            source=a.source,
+            language=a.language,
+            text=a.text,
+            word_count=fp.word_count,
+            origin_file=a.origin_file,
+            origin_record=a.origin_record,
+            run_id=0,
+            ingested_at=now,
+        )
+        _add_mentions(cols, fp.article_id, item.mentions)
+        terms = cols["article_terms"]
+        for term, n in item.terms.items():
+            key = term_id(term)
+            if key not in terms_seen:
+                terms_seen.add(key)
+                cols["terms"]["term_id"].append(key)
+                cols["terms"]["term"].append(term)
+            terms["article_id"].append(fp.article_id)
+            terms["term_id"].append(key)
+            terms["n"].append(n)
+    for r in rejects:
+        _append(
+            cols["rejects"],
+            run_id=0,
+            origin_file=r.origin_file,
+            origin_record=r.origin_record,
+            reason=r.reason,
+            detail=r.detail,
+            created_at=now,
+        )
+    tables = {
+        name: pa.Table.from_pydict(columns, schema=_SCHEMAS[name]) for name, columns in cols.items()
+    }
+    return Batch(
+        tables=tables,
+        undated=undated,
+        articles_seen=len(analysed) if articles_seen is None else articles_seen,
+        files_read=files_read,
+        rejects=list(rejects),
+    )
+
+
+def _append(columns: dict[str, list[object]], **values: object) -> None:
+    for key, value in values.items():
+        columns[key].append(value)
+
+
+def _add_mentions(
+    cols: dict[str, dict[str, list[object]]], article_id: int, mentions: list[Mention]
+) -> None:
+    for m in mentions:
+        _append(
+            cols["mentions"],
+            article_id=article_id,
+            entity_id=m.entity_id,
+            kind=m.kind,
+            signal=m.signal,
+            field=m.field,
+            start_pos=m.start,
+            end_pos=m.end,
+            sentence=m.sentence,
+            surface=m.surface,
+        )
+    for c in entity_counts(mentions):
+        _append(
+            cols["article_entities"],
+            article_id=article_id,
+            entity_id=c.entity_id,
+            kind=c.kind,
+            n_named=c.n_named,
+            n_capital=c.n_capital,
+        )
+    for p in country_pairs(mentions):
+        _append(
+            cols["country_pairs"],
+            article_id=article_id,
+            scope=p.scope,
+            a=p.a,
+            b=p.b,
+            n=p.n,
+            n_named=p.n_named,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """Identifies one ingest run across all its batches (and across processes, via the spool)."""
+
+    run_key: str
+    origin: str  # cli | upload | demo | reindex
+    inputs: str
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one batch write did."""
+
+    added: int
+    duplicates: int
+    undated_added: int
+
+
+def _run_id(conn: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
+    """The run's id, creating its row on the run's first batch."""
+    row = conn.execute("SELECT run_id FROM ingest_runs WHERE run_key = ?", [run.run_key]).fetchone()
+    if row:
+        return int(row[0])
+    row = conn.execute("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs").fetchone()
+    run_id = int(row[0]) if row else 1
+    conn.execute(
+        "INSERT INTO ingest_runs (run_id, run_key, started_at, origin, inputs, status) "
+        "VALUES (?, ?, ?, ?, ?, 'running')",
+        [run_id, run.run_key, run.started_at, run.origin, run.inputs],
+    )
+    return run_id
+
+
+def finish_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, *, status: str = "done") -> int:
+    """Close a run (creating its row if no batch was written, e.g. every file rejected)."""
+    with transaction(conn):
+        run_id = _run_id(conn, run)
+        conn.execute(
+            "UPDATE ingest_runs SET finished_at = ?, status = ? WHERE run_id = ?",
+            [datetime.now(UTC).replace(tzinfo=None), status, run_id],
+        )
+        bump_data_version(conn)
+    return run_id
+
+
+def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> WriteResult:
+    """Store a batch atomically: new articles with all their rows, or nothing at all."""
+    t = batch.tables
+    with transaction(conn):
+        run_id = _run_id(conn, run)
+        conn.register("b_articles", t["articles"])
+        try:
+            conn.execute(
+                "CREATE OR REPLACE TEMP TABLE b_new AS SELECT article_id FROM b_articles "
+                "WHERE article_id NOT IN (SELECT article_id FROM articles)"
+            )
+            row = conn.execute(
+                "SELECT count(*), count(*) FILTER (WHERE published_at IS NULL) "
+                "FROM b_articles SEMI JOIN b_new USING (article_id)"
+            ).fetchone()
+            added, undated_added = (int(row[0]), int(row[1])) if row else (0, 0)
+            conn.execute(
+                "INSERT INTO articles SELECT * REPLACE (? AS run_id) FROM b_articles "
+                "SEMI JOIN b_new USING (article_id)",
+                [run_id],
+            )
+            for name, statement in _INSERT_DEPENDENT.items():
+                conn.register("b_rows", t[name])
+                conn.execute(statement)
+                conn.unregister("b_rows")
+            conn.register("b_terms", t["terms"])
+            conn.execute(
+                "INSERT INTO terms SELECT DISTINCT term_id, term FROM b_terms "
+                "WHERE term_id NOT IN (SELECT term_id FROM terms)"
+            )
+            conn.unregister("b_terms")
+            conn.register("b_rejects", t["rejects"])
+            conn.execute(
+                "INSERT INTO rejects SELECT * REPLACE (? AS run_id) FROM b_rejects", [run_id]
+            )
+            conn.unregister("b_rejects")
+            conn.execute("DROP TABLE b_new")
+            duplicates = batch.articles_seen - added
+            conn.execute(
+                "UPDATE ingest_runs SET files_read = files_read + ?, "
+                "articles_seen = articles_seen + ?, articles_added = articles_added + ?, "
+                "duplicates = duplicates + ?, rejects = rejects + ?, undated = undated + ? "
+                "WHERE run_id = ?",
+                [
+                    batch.files_read,
+                    batch.articles_seen,
+                    added,
+                    duplicates,
+                    t["rejects"].num_rows,
+                    undated_added,
+                    run_id,
+                ],
+            )
+            bump_data_version(conn)
+        finally:
+            conn.unregister("b_articles")
+    return WriteResult(added=added, duplicates=duplicates, undated_added=undated_added)
+
+
+_MENTION_TABLES = ("mentions", "article_entities", "country_pairs")
+
+
+def replace_mentions(
+    conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[int, list[Mention]]]
+) -> None:
+    """Swap the stored mentions (and derived rows) of some articles atomically (reindex)."""
+    cols: dict[str, dict[str, list[object]]] = {
+        name: {f.name: [] for f in _SCHEMAS[name]} for name in _MENTION_TABLES
+    }
+    for article_id, mentions in items:
+        _add_mentions(cols, article_id, mentions)
+    ids = pa.table({"article_id": pa.array([i for i, _ in items], pa.int64())})
+    with transaction(conn):
+        conn.register("b_new", ids)
+        try:
+            conn.execute("DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM b_new)")
+            conn.execute(
+                "DELETE FROM article_entities WHERE article_id IN (SELECT article_id FROM b_new)"
+            )
+            conn.execute(
+                "DELETE FROM country_pairs WHERE article_id IN (SELECT article_id FROM b_new)"
+            )
+            for name in _MENTION_TABLES:
+                conn.register("b_rows", pa.Table.from_pydict(cols[name], schema=_SCHEMAS[name]))
+                conn.execute(_INSERT_DEPENDENT[name])
+                conn.unregister("b_rows")
+            bump_data_version(conn)
+        finally:
+            conn.unregister("b_new")

@@ -1,0 +1,196 @@
+"""`presswatch ...`: a thin command line over the package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from presswatch.pipeline import IngestSummary, ProgressEvent
+from presswatch.settings import get_settings
+
+console = Console(stderr=True)
+
+
+def _progress_bar(total: int | None, unit: str) -> tuple[Progress, TaskID]:
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[files]} files · {task.completed:,.0f} " + unit),
+        TextColumn("· {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}", style="dim"),
+        console=console,
+        transient=False,
+    )
+    task = bar.add_task("ingesting", total=total, files=0, rate=0.0, current="")
+    return bar, task
+
+
+def _on_progress(bar: Progress, task: TaskID) -> Callable[[ProgressEvent], None]:
+    def update(event: ProgressEvent) -> None:
+        rate = event.articles_done / event.elapsed if event.elapsed > 0 else 0.0
+        bar.update(
+            task,
+            completed=event.articles_done,
+            files=event.files_done,
+            rate=rate,
+            current=event.current[-60:],
+        )
+
+    return update
+
+
+def print_summary(summary: IngestSummary, db_path: Path) -> None:
+    """The final summary table, then each reject with its reason."""
+    table = Table(title=f"Ingest run {summary.run_id} → {db_path}", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in summary.as_table():
+        table.add_row(label, value)
+    if summary.handed_to_dashboard:
+        table.add_row("Stored by", "the running dashboard")
+    console.print(table)
+    if summary.rejects:
+        rejects = Table(title="Rejected files and records")
+        rejects.add_column("file")
+        rejects.add_column("record")
+        rejects.add_column("reason")
+        rejects.add_column("detail", overflow="fold")
+        for r in summary.rejects[:200]:
+            rejects.add_row(r.origin_file, r.origin_record or "", r.reason, r.detail)
+        console.print(rejects)
+        if len(summary.rejects) > 200:
+            console.print(
+                f"… and {len(summary.rejects) - 200:,} more "
+                f"(table `rejects`, run {summary.run_id})."
+            )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest files, folders and archives."""
+    from presswatch.ingest.readers import ReadOptions, parse_column_map
+    from presswatch.pipeline import ingest_paths
+    from presswatch.spool import FileSink
+
+    try:
+        column_map = parse_column_map(args.map or [])
+    except ValueError as exc:
+        console.print(f"[red]--map: {exc}")
+        return 2
+    db_path = Path(args.db) if args.db else get_settings().db_path
+    options = ReadOptions(source=args.source, column_map=column_map)
+    sink = FileSink(db_path, on_wait=lambda msg: console.print(f"[yellow]{msg}"))
+    bar, task = _progress_bar(None, "articles")
+    with bar:
+        summary = ingest_paths(
+            sink, [Path(p) for p in args.paths], options, progress=_on_progress(bar, task)
+        )
+    summary.handed_to_dashboard = sink.handed_to_dashboard
+    print_summary(summary, db_path)
+    if summary.nothing_read:
+        console.print("[red]Nothing could be read from the given paths.")
+        return 1
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the synthetic demo corpus through the ingestion pipeline."""
+    from presswatch.demo import DEMO_NOTICE, generate_articles
+    from presswatch.pipeline import run_pipeline
+    from presswatch.spool import FileSink
+
+    if not 1 <= args.articles <= 1_000_000:
+        console.print("[red]--articles must be between 1 and 1,000,000")
+        return 2
+    db_path = Path(args.db) if args.db else get_settings().db_path
+    console.print(DEMO_NOTICE)
+    sink = FileSink(db_path, on_wait=lambda msg: console.print(f"[yellow]{msg}"))
+    bar, task = _progress_bar(args.articles, "articles")
+    with bar:
+        summary = run_pipeline(
+            sink,
+            generate_articles(args.articles, seed=args.seed),
+            origin="demo",
+            inputs=f"synthetic demo corpus, {args.articles:,} articles, seed {args.seed}",
+            progress=_on_progress(bar, task),
+        )
+    summary.handed_to_dashboard = sink.handed_to_dashboard
+    print_summary(summary, db_path)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Re-run detection (e.g. after editing watch lists) over every stored article."""
+    from presswatch.pipeline import reindex
+    from presswatch.store import StoreLockedError, open_store
+
+    db_path = Path(args.db) if args.db else get_settings().db_path
+    try:
+        conn = open_store(db_path)
+    except StoreLockedError as exc:
+        console.print(
+            f"[red]{exc}\nStop the dashboard (or reindex from its Ingest page), then try again."
+        )
+        return 1
+    with conn:
+        total_row = conn.execute("SELECT count(*) FROM articles").fetchone()
+        total = int(total_row[0]) if total_row else 0
+        bar, task = _progress_bar(total, "articles")
+        with bar:
+            done = reindex(conn, progress=_on_progress(bar, task))
+    console.print(f"Re-detected mentions in {done:,} articles.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and --help)."""
+    parser = argparse.ArgumentParser(prog="presswatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load files, folders and archives into the database")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--source", help="source/outlet name for every article read")
+    ingest.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="use COLUMN for FIELD (title, text, date, source, url, language, id); repeatable",
+    )
+    ingest.add_argument(
+        "--db", help="database file (default: $PRESSWATCH_DB or data/presswatch.duckdb)"
+    )
+    ingest.set_defaults(func=cmd_ingest)
+
+    demo = sub.add_parser("demo", help="build the synthetic demo corpus")
+    demo.add_argument("--articles", type=int, default=5000, help="how many articles (default 5000)")
+    demo.add_argument("--seed", type=int, default=20251126, help=argparse.SUPPRESS)
+    demo.add_argument("--db", help="database file")
+    demo.set_defaults(func=cmd_demo)
+
+    reindex = sub.add_parser("reindex", help="re-detect mentions (after editing watch lists)")
+    reindex.add_argument("--db", help="database file")
+    reindex.set_defaults(func=cmd_reindex)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `presswatch` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        console.print(
+            "[yellow]Interrupted: every finished batch is stored; "
+            "run the same command again to complete."
+        )
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

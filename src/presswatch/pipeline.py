@@ -1,0 +1,402 @@
+"""The batch pipeline: read -> analyse (fingerprint, detect, term index) -> write, with progress.
+
+Reading and writing happen in the calling process; analysis of large inputs is spread
+over worker processes (one per core) because detection and tokenising are CPU-bound
+pure functions. Each batch is written in one transaction, so an interrupted run leaves
+only whole batches and re-running it completes the job (duplicates are skipped).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from presswatch.batch import AnalysedArticle, Batch, RunInfo, build_batch, finish_run, write_batch
+from presswatch.derive import fingerprint
+from presswatch.models import Article, Mention, Reject
+
+if TYPE_CHECKING:
+    from presswatch.extract import Detector
+    from presswatch.ingest.readers import ReadOptions
+
+BATCH_SIZE = 2000
+# Below this many articles a process pool costs more than it saves.
+POOL_THRESHOLD = 400
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    """Where a running ingest is, for progress bars."""
+
+    files_done: int
+    articles_done: int
+    elapsed: float
+    current: str
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did, as shown by the CLI and the Ingest page."""
+
+    run_id: int = 0
+    files_read: int = 0
+    articles_seen: int = 0
+    articles_added: int = 0
+    duplicates: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    undated: int = 0
+    seconds: float = 0.0
+    # Set when a running dashboard imported the batches (the CLI could not own the file).
+    handed_to_dashboard: bool = False
+
+    def rejects_by_reason(self) -> dict[str, int]:
+        """Reject counts by reason code, most frequent first."""
+        return dict(Counter(r.reason for r in self.rejects).most_common())
+
+    def as_table(self) -> list[tuple[str, str]]:
+        """Rows (label, value) for a summary table."""
+        rate = self.articles_seen / self.seconds if self.seconds > 0 else 0.0
+        rows = [
+            ("Files read", f"{self.files_read:,}"),
+            ("Articles read", f"{self.articles_seen:,}"),
+            ("Articles added", f"{self.articles_added:,}"),
+            ("Duplicates skipped", f"{self.duplicates:,}"),
+            ("Articles without a date", f"{self.undated:,}"),
+            ("Rejected", f"{len(self.rejects):,}"),
+        ]
+        rows += [
+            (f"  rejected: {reason}", f"{n:,}") for reason, n in self.rejects_by_reason().items()
+        ]
+        rows.append(("Time", f"{self.seconds:.1f} s ({rate:,.0f} articles/s)"))
+        return rows
+
+    @property
+    def nothing_read(self) -> bool:
+        """True when no article could be read at all (the CLI's failure exit)."""
+        return self.articles_seen == 0
+
+
+# --- analysis (pure, runs in worker processes) ------------------------------------------
+
+_worker_detector: Detector | None = None
+
+
+def analyse(article: Article, detector: Detector) -> AnalysedArticle:
+    """Everything ingestion computes for one article."""
+    from presswatch.extract.terms import article_terms
+
+    return AnalysedArticle(
+        article=article,
+        fingerprint=fingerprint(article.text),
+        mentions=detector.detect(article.text, article.title),
+        terms=article_terms(article.title, article.text),
+    )
+
+
+def _init_worker(detector: Detector) -> None:
+    global _worker_detector
+    _worker_detector = detector
+
+
+def _analyse_chunk(articles: list[Article]) -> list[AnalysedArticle]:
+    assert _worker_detector is not None, "worker started without a detector"
+    return [analyse(a, _worker_detector) for a in articles]
+
+
+class Analyser:
+    """Analyses batches in-process or on a fork pool (created lazily, for large inputs)."""
+
+    def __init__(self, detector: Detector, *, workers: int | None = None) -> None:
+        self.detector = detector
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def __enter__(self) -> Analyser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+    def run(self, articles: list[Article]) -> list[AnalysedArticle]:
+        """Analyse a batch, keeping its order."""
+        if len(articles) < POOL_THRESHOLD or self.workers < 2:
+            return [analyse(a, self.detector) for a in articles]
+        if self._pool is None:
+            # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
+            ctx = multiprocessing.get_context("fork")
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.detector,))
+        size = max(1, len(articles) // (self.workers * 4))
+        chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+        return [item for chunk in self._pool.map(_analyse_chunk, chunks) for item in chunk]
+
+
+# --- sinks: where finished batches go ---------------------------------------------------
+
+
+class Sink:
+    """Receives finished batches; knows which article ids are stored already."""
+
+    def known_ids(self) -> set[int]:
+        """Article ids already stored when the run started (to skip analysing duplicates)."""
+        return set()
+
+    def write(self, batch: Batch, run: RunInfo) -> tuple[int, int]:
+        """Store a batch; return (added, duplicates)."""
+        raise NotImplementedError
+
+    def finish(self, run: RunInfo) -> int:
+        """Close the run; return its run_id."""
+        raise NotImplementedError
+
+
+class ConnectionSink(Sink):
+    """Writes into a connection this process already owns (dashboard, demo, tests)."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+
+    def known_ids(self) -> set[int]:
+        return {int(r[0]) for r in self.conn.execute("SELECT article_id FROM articles").fetchall()}
+
+    def write(self, batch: Batch, run: RunInfo) -> tuple[int, int]:
+        result = write_batch(self.conn, batch, run)
+        return result.added, result.duplicates
+
+    def finish(self, run: RunInfo) -> int:
+        return finish_run(self.conn, run)
+
+
+# --- the pipeline -----------------------------------------------------------------------
+
+
+def _batches(
+    items: Iterable[Article | Reject], size: int
+) -> Iterator[tuple[list[Article], list[Reject]]]:
+    iterator = iter(items)
+    while True:
+        chunk = list(islice(iterator, size))
+        if not chunk:
+            return
+        yield (
+            [i for i in chunk if isinstance(i, Article)],
+            [i for i in chunk if isinstance(i, Reject)],
+        )
+
+
+def run_pipeline(
+    sink: Sink,
+    items: Iterable[Article | Reject],
+    *,
+    origin: str,
+    inputs: str,
+    files_read: Callable[[], int] = lambda: 0,
+    detector: Detector | None = None,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+) -> IngestSummary:
+    """Drive items through analysis into a sink, batch by batch, and summarise the run."""
+    if detector is None:
+        from presswatch.extract import get_detector
+
+        detector = get_detector()
+    started = time.monotonic()
+    run = RunInfo(
+        run_key=uuid.uuid4().hex,
+        origin=origin,
+        inputs=inputs[:2000],
+        started_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    summary = IngestSummary()
+    known = sink.known_ids()
+    files_before = 0
+    with Analyser(detector, workers=workers) as analyser:
+        for articles, rejects in _batches(items, batch_size):
+            # Cheap pre-check so re-ingesting a folder does not re-run detection.
+            fresh = [a for a in articles if fingerprint(a.text).article_id not in known]
+            analysed = analyser.run(fresh)
+            files_now = files_read()
+            batch = build_batch(
+                analysed, rejects, files_read=files_now - files_before, articles_seen=len(articles)
+            )
+            files_before = files_now
+            added, duplicates = sink.write(batch, run)
+            known.update(int(i) for i in batch.tables["articles"].column("article_id").to_pylist())
+            summary.articles_seen += len(articles)
+            summary.articles_added += added
+            summary.duplicates += duplicates
+            summary.undated += batch.undated
+            summary.rejects.extend(rejects)
+            if progress:
+                current = (
+                    articles[-1].origin_file
+                    if articles
+                    else (rejects[-1].origin_file if rejects else "")
+                )
+                progress(
+                    ProgressEvent(
+                        files_now, summary.articles_seen, time.monotonic() - started, current
+                    )
+                )
+    summary.files_read = files_read()
+    summary.run_id = sink.finish(run)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def ingest_articles(
+    conn: duckdb.DuckDBPyConnection,
+    items: Iterable[Article | Reject],
+    *,
+    origin: str = "cli",
+    inputs: str = "",
+    files_read: int = 0,
+    detector: Detector | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+) -> IngestSummary:
+    """Ingest ready-made records into an open connection (demo corpus, tests)."""
+    return run_pipeline(
+        ConnectionSink(conn),
+        items,
+        origin=origin,
+        inputs=inputs,
+        files_read=lambda: files_read,
+        detector=detector,
+        progress=progress,
+        workers=workers,
+    )
+
+
+class _FileCounter:
+    """Counts input files as the reader reaches them (for progress and the summary)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> int:
+        return self.count
+
+
+def read_inputs(
+    paths: Sequence[Path], options: ReadOptions, counter: _FileCounter
+) -> Iterator[Article | Reject]:
+    """Every article and reject found under the given paths, counting files as they are read."""
+    from presswatch.ingest.readers import iter_input_files, read_file
+
+    for entry in iter_input_files(paths):
+        if isinstance(entry, Reject):
+            yield entry
+            continue
+        counter.count += 1
+        yield from read_file(entry, options)
+
+
+def ingest_paths(
+    sink_or_conn: Sink | duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    options: ReadOptions,
+    *,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+) -> IngestSummary:
+    """Ingest files, folders and archives."""
+    sink = sink_or_conn if isinstance(sink_or_conn, Sink) else ConnectionSink(sink_or_conn)
+    counter = _FileCounter()
+    return run_pipeline(
+        sink,
+        read_inputs(paths, options, counter),
+        origin="cli",
+        inputs=", ".join(str(p) for p in paths),
+        files_read=counter,
+        progress=progress,
+        workers=workers,
+    )
+
+
+def ingest_uploads(
+    conn: duckdb.DuckDBPyConnection,
+    uploads: Sequence[tuple[str, bytes]],
+    options: ReadOptions,
+    *,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Ingest files uploaded through the dashboard (in memory; analysed in this process)."""
+    from presswatch.ingest.readers import read_upload
+
+    counter = _FileCounter()
+
+    def items() -> Iterator[Article | Reject]:
+        for name, data in uploads:
+            counter.count += 1
+            yield from read_upload(name, data, options)
+
+    return run_pipeline(
+        ConnectionSink(conn),
+        items(),
+        origin="upload",
+        inputs=", ".join(name for name, _ in uploads),
+        files_read=counter,
+        progress=progress,
+        workers=1,
+    )
+
+
+def _detect_chunk(rows: list[tuple[int, str | None, str]]) -> list[tuple[int, list[Mention]]]:
+    assert _worker_detector is not None, "worker started without a detector"
+    return [(aid, _worker_detector.detect(text, title)) for aid, title, text in rows]
+
+
+def reindex(
+    conn: duckdb.DuckDBPyConnection,
+    detector: Detector | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Re-detect mentions in every stored article (after a gazetteer or watch-list change)."""
+    from presswatch.batch import replace_mentions
+
+    if detector is None:
+        from presswatch.extract import Detector as _Detector
+
+        detector = _Detector.from_data()
+    started = time.monotonic()
+    done = 0
+    last_id: int | None = None
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(os.cpu_count() or 1, initializer=_init_worker, initargs=(detector,)) as pool:
+        while True:
+            # Keyset pagination: stable and cheap however large the table is.
+            rows = conn.execute(
+                "SELECT article_id, title, text FROM articles "
+                "WHERE CAST(? AS BIGINT) IS NULL OR article_id > ? ORDER BY article_id LIMIT ?",
+                [last_id, last_id, batch_size],
+            ).fetchall()
+            if not rows:
+                break
+            last_id = int(rows[-1][0])
+            size = max(1, len(rows) // 8)
+            chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+            detected = [item for chunk in pool.map(_detect_chunk, chunks) for item in chunk]
+            replace_mentions(conn, detected)
+            done += len(rows)
+            if progress:
+                progress(ProgressEvent(0, done, time.monotonic() - started, ""))
+    return done

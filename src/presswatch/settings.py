@@ -1,0 +1,55 @@
+"""One frozen Settings object, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJECT_ROOT / "data"
+MB = 1024 * 1024
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Paths and limits; every field can be overridden by a PRESSWATCH_* variable."""
+
+    db_path: Path
+    max_file_bytes: int
+    max_upload_bytes: int
+    max_archive_total_bytes: int
+    max_archive_ratio: int
+    max_archive_entries: int
+    max_text_chars: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read settings from the environment, with defaults for a local install."""
+        return cls(
+            db_path=Path(os.environ.get("PRESSWATCH_DB", DATA_DIR / "presswatch.duckdb")),
+            max_file_bytes=_env_int("PRESSWATCH_MAX_FILE_MB", 200) * MB,
+            max_upload_bytes=_env_int("PRESSWATCH_MAX_UPLOAD_MB", 200) * MB,
+            max_archive_total_bytes=_env_int("PRESSWATCH_MAX_ARCHIVE_MB", 2048) * MB,
+            max_archive_ratio=_env_int("PRESSWATCH_MAX_ARCHIVE_RATIO", 200),
+            max_archive_entries=_env_int("PRESSWATCH_MAX_ARCHIVE_ENTRIES", 100_000),
+            max_text_chars=_env_int("PRESSWATCH_MAX_TEXT_CHARS", 2_000_000),
+        )
+
+
+def get_settings() -> Settings:
+    """The settings for this process (environment read at call time, so tests can vary it)."""
+    return Settings.from_env()

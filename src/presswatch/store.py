@@ -1,0 +1,211 @@
+"""DuckDB ownership: opening the file, migrations, and the single-writer rule.
+
+DuckDB lets one process hold a database file read-write, and while it does every other
+process's open fails (read-only included). presswatch decides who owns the file here:
+
+* The served dashboard owns it for as long as it runs (``shared_connection``). Pages
+  and threads use their own cursor. A background importer in the same process loads
+  batches that a CLI ingest spooled while the dashboard held the file.
+* ``presswatch ingest`` opens the file read-write when it is free. When the dashboard
+  holds it, the CLI still does all the reading and detection itself, writes the finished
+  batches to the spool folder beside the database (``<db>.spool/``) and waits for the
+  dashboard to import them, then prints the same summary. New articles therefore appear
+  in the running dashboard without a restart, and nobody sees a lock error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from presswatch.schema import LATEST_VERSION, MIGRATIONS
+from presswatch.settings import get_settings
+
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+class StoreLockedError(RuntimeError):
+    """Another process holds the database file; the message says which and what to do."""
+
+    def __init__(self, path: Path, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        holder = f"process {pid}" if pid else "another process"
+        super().__init__(
+            f"The database {path} is in use by {holder} (a running dashboard or another "
+            "ingest). presswatch ingest hands its batches to a running dashboard "
+            "automatically; otherwise wait for the other process to finish."
+        )
+
+
+class StoreVersionError(RuntimeError):
+    """The file was written by a newer presswatch than this one."""
+
+
+def resolve_db_path(path: str | Path | None) -> str:
+    """The database path as DuckDB wants it (":memory:" passes through)."""
+    if path is None:
+        return str(get_settings().db_path)
+    return str(path)
+
+
+def open_store(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (and when writable, create and migrate) the presswatch database."""
+    target = resolve_db_path(path)
+    if target != ":memory:" and not read_only:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            match = _LOCK_PID.search(str(exc))
+            raise StoreLockedError(Path(target), int(match.group(1)) if match else None) from exc
+        raise
+    if not read_only:
+        migrate(conn)
+    else:
+        version = schema_version(conn)
+        if version > LATEST_VERSION:
+            raise StoreVersionError(
+                f"{target} has schema {version}; this presswatch knows {LATEST_VERSION}"
+            )
+    return conn
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration, 0 for a new file."""
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> int:
+    """Apply the missing migrations, each in its own transaction; return the new version."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise StoreVersionError(
+            f"the database has schema version {current}, newer than this presswatch "
+            f"({LATEST_VERSION}); upgrade presswatch"
+        )
+    for version, description, statements in MIGRATIONS:
+        if version <= current:
+            continue
+        with transaction(conn):
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [version, description, _utcnow()],
+            )
+    return LATEST_VERSION
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN … COMMIT, rolling back on any exception so no half batch is ever stored."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def data_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """A number that grows whenever stored data changes: part of every dashboard cache key."""
+    row = conn.execute("SELECT value FROM store_meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_data_version(conn: duckdb.DuckDBPyConnection) -> None:
+    """Mark stored data as changed (call inside the writing transaction)."""
+    conn.execute("UPDATE store_meta SET value = value + 1 WHERE key = 'data_version'")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --- spooling: how a CLI ingest hands batches to the dashboard that owns the file ----------
+
+
+def spool_dir(db_path: str | Path) -> Path:
+    """The folder beside the database where CLI batches wait for the dashboard."""
+    path = Path(db_path)
+    return path.with_name(path.name + ".spool")
+
+
+def owner_file(db_path: str | Path) -> Path:
+    """The marker a dashboard writes while it owns the file and imports spooled batches."""
+    return spool_dir(db_path) / "owner.json"
+
+
+def dashboard_owner_pid(db_path: str | Path) -> int | None:
+    """PID of the live dashboard importing spooled batches for this database, if any."""
+    marker = owner_file(db_path)
+    try:
+        pid = int(json.loads(marker.read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
+
+
+_shared: dict[str, duckdb.DuckDBPyConnection] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_connection(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The dashboard process's one read-write connection (call ``.cursor()`` per thread).
+
+    Starts the spool importer the first time, so batches from ``presswatch ingest`` that
+    ran while the dashboard held the file are loaded within about a second.
+    """
+    target = resolve_db_path(path)
+    with _shared_lock:
+        conn = _shared.get(target)
+        if conn is None:
+            conn = _open_with_retry(target)
+            _shared[target] = conn
+            if target != ":memory:":
+                from presswatch.spool import start_importer
+
+                start_importer(conn, Path(target))
+        return conn
+
+
+def _open_with_retry(target: str, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open read-write, waiting while a CLI ingest that started first finishes its batches."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return open_store(target)
+        except StoreLockedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
