@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from presswatch.derive import TextFingerprint, country_pairs, entity_counts
 from presswatch.models import Article, Mention, Reject
-from presswatch.store import bump_data_version, transaction
+from presswatch.store import bump_data_version, fetch_one, fetch_value, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class AnalysedArticle:
     fingerprint: TextFingerprint
     mentions: list[Mention]
     terms: dict[str, int]
+    # True when the text was already stored when the run started: nothing was computed.
+    known: bool = False
 
 
 ARTICLE_COLUMNS = (
@@ -167,7 +169,7 @@ def build_batch(
 
     for item in analysed:
         fp = item.fingerprint
-        if fp.article_id in seen:
+        if item.known or fp.article_id in seen:
             continue
         seen.add(fp.article_id)
         a = item.article
@@ -192,16 +194,16 @@ def build_batch(
             ingested_at=now,
         )
         _add_mentions(cols, fp.article_id, item.mentions)
-        terms = cols["article_terms"]
-        for term, n in item.terms.items():
-            key = term_id(term)
+        ids = [term_id(term) for term in item.terms]
+        for key, term in zip(ids, item.terms, strict=True):
             if key not in terms_seen:
                 terms_seen.add(key)
                 cols["terms"]["term_id"].append(key)
                 cols["terms"]["term"].append(term)
-            terms["article_id"].append(fp.article_id)
-            terms["term_id"].append(key)
-            terms["n"].append(n)
+        article_terms = cols["article_terms"]
+        article_terms["article_id"].extend([fp.article_id] * len(ids))
+        article_terms["term_id"].extend(ids)
+        article_terms["n"].extend(item.terms.values())
     for r in rejects:
         _append(
             cols["rejects"],
@@ -287,11 +289,10 @@ class WriteResult:
 
 def _run_id(conn: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
     """The run's id, creating its row on the run's first batch."""
-    row = conn.execute("SELECT run_id FROM ingest_runs WHERE run_key = ?", [run.run_key]).fetchone()
-    if row:
-        return int(row[0])
-    row = conn.execute("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs").fetchone()
-    run_id = int(row[0]) if row else 1
+    existing = fetch_value(conn, "SELECT run_id FROM ingest_runs WHERE run_key = ?", [run.run_key])
+    if existing is not None:
+        return int(existing)
+    run_id = int(fetch_value(conn, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs"))
     conn.execute(
         "INSERT INTO ingest_runs (run_id, run_key, started_at, origin, inputs, status) "
         "VALUES (?, ?, ?, ?, ?, 'running')",
@@ -300,9 +301,21 @@ def _run_id(conn: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
     return run_id
 
 
+def refresh_entities(conn: duckdb.DuckDBPyConnection) -> None:
+    """Reload the reference table of countries, organisations and watch-list groups."""
+    from presswatch.extract import entity_reference
+    from presswatch.extract.watchlist import load_watchlists
+
+    rows = list(entity_reference())
+    rows += [(f"term:{g.label}", "term", g.label, None, None) for g in load_watchlists()]
+    conn.execute("DELETE FROM entities")
+    conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?)", rows)
+
+
 def finish_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, *, status: str = "done") -> int:
     """Close a run (creating its row if no batch was written, e.g. every file rejected)."""
     with transaction(conn):
+        refresh_entities(conn)
         run_id = _run_id(conn, run)
         conn.execute(
             "UPDATE ingest_runs SET finished_at = ?, status = ? WHERE run_id = ?",
@@ -323,10 +336,11 @@ def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> 
                 "CREATE OR REPLACE TEMP TABLE b_new AS SELECT article_id FROM b_articles "
                 "WHERE article_id NOT IN (SELECT article_id FROM articles)"
             )
-            row = conn.execute(
+            row = fetch_one(
+                conn,
                 "SELECT count(*), count(*) FILTER (WHERE published_at IS NULL) "
-                "FROM b_articles SEMI JOIN b_new USING (article_id)"
-            ).fetchone()
+                "FROM b_articles SEMI JOIN b_new USING (article_id)",
+            )
             added, undated_added = (int(row[0]), int(row[1])) if row else (0, 0)
             conn.execute(
                 "INSERT INTO articles SELECT * REPLACE (? AS run_id) FROM b_articles "

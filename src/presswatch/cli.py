@@ -128,7 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Re-run detection (e.g. after editing watch lists) over every stored article."""
     from presswatch.pipeline import reindex
-    from presswatch.store import StoreLockedError, open_store
+    from presswatch.store import StoreLockedError, fetch_value, open_store
 
     db_path = Path(args.db) if args.db else get_settings().db_path
     try:
@@ -139,8 +139,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         )
         return 1
     with conn:
-        total_row = conn.execute("SELECT count(*) FROM articles").fetchone()
-        total = int(total_row[0]) if total_row else 0
+        total = int(fetch_value(conn, "SELECT count(*) FROM articles"))
         bar, task = _progress_bar(total, "articles")
         with bar:
             done = reindex(conn, progress=_on_progress(bar, task))

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -93,35 +94,54 @@ class IngestSummary:
 # --- analysis (pure, runs in worker processes) ------------------------------------------
 
 _worker_detector: Detector | None = None
+_worker_known: AbstractSet[int] = frozenset()
 
 
-def analyse(article: Article, detector: Detector) -> AnalysedArticle:
-    """Everything ingestion computes for one article."""
+def analyse(
+    article: Article, detector: Detector, known: AbstractSet[int] = frozenset()
+) -> AnalysedArticle:
+    """Everything ingestion computes for one article (nothing more when it is stored already)."""
     from presswatch.extract.terms import article_terms
 
+    fp = fingerprint(article.text)
+    if fp.article_id in known:
+        # Re-ingesting a folder should cost reading and hashing only.
+        return AnalysedArticle(article, fp, [], {}, known=True)
     return AnalysedArticle(
         article=article,
-        fingerprint=fingerprint(article.text),
+        fingerprint=fp,
         mentions=detector.detect(article.text, article.title),
         terms=article_terms(article.title, article.text),
     )
 
 
-def _init_worker(detector: Detector) -> None:
-    global _worker_detector
+def _init_worker(detector: Detector, known: AbstractSet[int] = frozenset()) -> None:
+    global _worker_detector, _worker_known
     _worker_detector = detector
+    _worker_known = known
 
 
 def _analyse_chunk(articles: list[Article]) -> list[AnalysedArticle]:
     assert _worker_detector is not None, "worker started without a detector"
-    return [analyse(a, _worker_detector) for a in articles]
+    return [analyse(a, _worker_detector, _worker_known) for a in articles]
 
 
 class Analyser:
-    """Analyses batches in-process or on a fork pool (created lazily, for large inputs)."""
+    """Analyses batches in-process or on a fork pool (created lazily, for large inputs).
 
-    def __init__(self, detector: Detector, *, workers: int | None = None) -> None:
+    ``known`` holds the article ids stored when the run started; workers inherit it when
+    forked, so duplicates are recognised without detection.
+    """
+
+    def __init__(
+        self,
+        detector: Detector,
+        *,
+        workers: int | None = None,
+        known: AbstractSet[int] = frozenset(),
+    ) -> None:
         self.detector = detector
+        self.known = known
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._pool: multiprocessing.pool.Pool | None = None
 
@@ -136,11 +156,13 @@ class Analyser:
     def run(self, articles: list[Article]) -> list[AnalysedArticle]:
         """Analyse a batch, keeping its order."""
         if len(articles) < POOL_THRESHOLD or self.workers < 2:
-            return [analyse(a, self.detector) for a in articles]
+            return [analyse(a, self.detector, self.known) for a in articles]
         if self._pool is None:
             # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
             ctx = multiprocessing.get_context("fork")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.detector,))
+            self._pool = ctx.Pool(
+                self.workers, initializer=_init_worker, initargs=(self.detector, self.known)
+            )
         size = max(1, len(articles) // (self.workers * 4))
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
         return [item for chunk in self._pool.map(_analyse_chunk, chunks) for item in chunk]
@@ -224,20 +246,16 @@ def run_pipeline(
         started_at=datetime.now(UTC).replace(tzinfo=None),
     )
     summary = IngestSummary()
-    known = sink.known_ids()
     files_before = 0
-    with Analyser(detector, workers=workers) as analyser:
+    with Analyser(detector, workers=workers, known=sink.known_ids()) as analyser:
         for articles, rejects in _batches(items, batch_size):
-            # Cheap pre-check so re-ingesting a folder does not re-run detection.
-            fresh = [a for a in articles if fingerprint(a.text).article_id not in known]
-            analysed = analyser.run(fresh)
+            analysed = analyser.run(articles)
             files_now = files_read()
             batch = build_batch(
                 analysed, rejects, files_read=files_now - files_before, articles_seen=len(articles)
             )
             files_before = files_now
             added, duplicates = sink.write(batch, run)
-            known.update(int(i) for i in batch.tables["articles"].column("article_id").to_pylist())
             summary.articles_seen += len(articles)
             summary.articles_added += added
             summary.duplicates += duplicates

@@ -20,10 +20,11 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -31,6 +32,24 @@ from presswatch.schema import LATEST_VERSION, MIGRATIONS
 from presswatch.settings import get_settings
 
 _LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def fetch_one(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> tuple[Any, ...] | None:
+    """The first row of a query, with the result fully consumed.
+
+    DuckDB 2.0 keeps a result open until a fetch returns no rows, and refuses further
+    work on the connection meanwhile; ``fetchone()`` on a one-row result leaves it open.
+    """
+    rows = conn.execute(sql, list(params)).fetchall()
+    return tuple(rows[0]) if rows else None
+
+
+def fetch_value(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:
+    """The first column of the first row (None when there is no row)."""
+    row = fetch_one(conn, sql, params)
+    return row[0] if row else None
 
 
 class StoreLockedError(RuntimeError):
@@ -85,13 +104,13 @@ def open_store(
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     """The highest applied migration, 0 for a new file."""
-    exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    exists = fetch_value(
+        conn,
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+    )
+    if not exists:
         return 0
-    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-    return int(row[0]) if row else 0
+    return int(fetch_value(conn, "SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> int:
@@ -133,8 +152,8 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
 
 def data_version(conn: duckdb.DuckDBPyConnection) -> int:
     """A number that grows whenever stored data changes: part of every dashboard cache key."""
-    row = conn.execute("SELECT value FROM store_meta WHERE key = 'data_version'").fetchone()
-    return int(row[0]) if row else 0
+    value = fetch_value(conn, "SELECT value FROM store_meta WHERE key = 'data_version'")
+    return int(value) if value is not None else 0
 
 
 def bump_data_version(conn: duckdb.DuckDBPyConnection) -> None:

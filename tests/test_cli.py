@@ -1,0 +1,241 @@
+"""End to end through the `presswatch` command: a mixed folder, exit codes, interrupted runs."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from presswatch.store import open_store
+
+GOOD_TEXT = (
+    "Ministers meet in Oslo – Nordic Defence Review\n\n"
+    "OSLO, March 3, 2021 – Norway and Sweden agreed on Wednesday to deepen air-defence "
+    "cooperation, officials said.\n\n"
+    "The ministers also discussed Finland and the Baltic states.\n"
+)
+HTML_PAGE = """<!doctype html><html lang="en"><head><title>Kenya hosts regional summit | Demo Times</title>
+<meta property="og:site_name" content="Demo Times">
+<meta property="article:published_time" content="2020-06-01T09:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Kenya hosts regional summit</h1>
+<p>Leaders from Kenya, Uganda and Tanzania met in Nairobi on Monday to discuss border security
+and trade. The talks lasted two days and ended with a joint statement on cooperation.</p>
+<p>Delegates from Ethiopia attended as observers and promised to host the next round of talks
+later in the year, according to a statement released after the meeting.</p></article>
+<footer>Copyright Demo Times. All rights reserved.</footer></body></html>"""
+
+
+def _write_mixed_folder(root: Path) -> None:
+    root.mkdir()
+    (root / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (root / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    lines = [
+        json.dumps(
+            {
+                "title": "Chile and Peru talk fishing",
+                "text": "Chile and Peru held talks on fishing rights.",
+                "date": "2019-05-02",
+            }
+        ),
+        "{not json at all",
+        json.dumps(
+            {
+                "headline": "Canada buys ships",
+                "body": "Canada ordered two supply ships from Spain.",
+                "published": "2018-01-09",
+            }
+        ),
+    ]
+    (root / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "rows.csv").write_text(
+        "title,content,date,outlet\n"
+        "Egypt opens canal lane,Egypt opened a new lane of the canal.,2017-08-06,Nile Wire\n"
+        "Ghana trains peacekeepers,Ghana trained peacekeepers for a mission in Mali.,2016-02-11,Nile Wire\n",
+        encoding="utf-8",
+    )
+    (root / "empty.txt").write_bytes(b"")
+    (root / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (root / "nocolumns.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    (root / "copy.md").write_text(GOOD_TEXT.replace("\n\n", "\n"), encoding="utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "inner/note.txt",
+            "Brazil and Argentina signed a space agreement.\n\nBoth said it was historic.",
+        )
+        archive.writestr("../evil.txt", "Portugal should never be written outside the archive.")
+    (root / "bundle.zip").write_bytes(buffer.getvalue())
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "presswatch.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+def test_mixed_folder_end_to_end(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    _write_mixed_folder(folder)
+    db = tmp_path / "mixed.duckdb"
+    result = _cli("ingest", str(folder), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+
+    conn = open_store(db, read_only=True)
+    run = conn.execute(
+        "SELECT files_read, articles_seen, articles_added, duplicates, rejects, status FROM ingest_runs"
+    ).fetchall()
+    # 9 files; articles: good.txt, page.html, 2 JSON lines, 2 CSV rows, copy.md, note.txt.
+    assert run == [(9, 8, 7, 1, 5, "done")]
+    reasons = sorted(
+        (Path(f).name, reason)
+        for f, reason in conn.execute("SELECT origin_file, reason FROM rejects").fetchall()
+    )
+    assert reasons == [
+        ("empty.txt", "empty-file"),
+        ("evil.txt", "unsafe-path"),
+        ("feed.jsonl", "invalid-json"),
+        ("image.txt", "binary-file"),
+        ("nocolumns.csv", "missing-text-column"),
+    ]
+    titles = {r[0] for r in conn.execute("SELECT title FROM articles").fetchall()}
+    assert {"Ministers meet in Oslo", "Kenya hosts regional summit", "Canada buys ships"} <= titles
+    row = conn.execute(
+        "SELECT source, CAST(published_at AS DATE) FROM articles WHERE title = 'Ministers meet in Oslo'"
+    ).fetchone()
+    assert row is not None and row[0] == "Nordic Defence Review" and str(row[1]) == "2021-03-03"
+    countries = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT entity_id FROM article_entities WHERE kind = 'country'"
+        ).fetchall()
+    }
+    assert {
+        "NO",
+        "SE",
+        "FI",
+        "KE",
+        "UG",
+        "TZ",
+        "CL",
+        "PE",
+        "CA",
+        "ES",
+        "EG",
+        "GH",
+        "ML",
+        "BR",
+        "AR",
+    } <= countries
+    assert not (tmp_path / "evil.txt").exists()
+    conn.close()
+
+    # The summary printed to the user says the same.
+    out = result.stderr + result.stdout
+    for expected in (
+        "Files read",
+        "Articles added",
+        "Duplicates skipped",
+        "unsafe-path",
+        "invalid-json",
+    ):
+        assert expected in out
+
+    again = _cli("ingest", str(folder), "--db", str(db))
+    assert again.returncode == 0
+    conn = open_store(db, read_only=True)
+    assert conn.execute(
+        "SELECT articles_added, duplicates FROM ingest_runs WHERE run_id = 2"
+    ).fetchone() == (0, 8)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone() == (7,)
+
+
+def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = _cli(
+        "ingest", str(empty), str(tmp_path / "missing.jsonl"), "--db", str(tmp_path / "x.duckdb")
+    )
+    assert result.returncode == 1
+    assert "empty-file" in result.stderr + result.stdout
+    assert "not-found" in result.stderr + result.stdout
+
+
+def test_bad_map_argument_is_explained(tmp_path: Path) -> None:
+    result = _cli("ingest", str(tmp_path), "--map", "nonsense", "--db", str(tmp_path / "x.duckdb"))
+    assert result.returncode == 2
+    assert "--map" in result.stderr
+
+
+def test_interrupted_run_leaves_whole_batches_and_rerun_completes(tmp_path: Path) -> None:
+    db = tmp_path / "killed.duckdb"
+    args = [sys.executable, "-m", "presswatch.cli", "demo", "--articles", "12000", "--db", str(db)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Wait until at least one batch is committed, then kill without warning.
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        try:
+            c = duckdb.connect(str(db), read_only=True)
+        except duckdb.Error:
+            continue
+        try:
+            n = c.execute("SELECT count(*) FROM articles").fetchone()
+        except duckdb.Error:
+            n = (0,)
+        finally:
+            c.close()
+        if n and n[0] > 0:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    conn = open_store(db)
+    stored = conn.execute("SELECT count(*) FROM articles").fetchone()
+    assert stored is not None and 0 < stored[0] < 12000
+    # Whole batches only: every stored article has its derived rows, nothing dangles.
+    orphans = conn.execute(
+        "SELECT count(*) FROM article_terms WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    ).fetchone()
+    assert orphans == (0,)
+    without_terms = conn.execute(
+        "SELECT count(*) FROM articles WHERE article_id NOT IN (SELECT article_id FROM article_terms)"
+    ).fetchone()
+    assert without_terms == (0,)
+    conn.close()
+
+    rerun = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    conn = open_store(db, read_only=True)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone() == (12000,)
+    last = conn.execute(
+        "SELECT articles_added, duplicates FROM ingest_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchone()
+    assert last is not None and last[0] == 12000 - stored[0] and last[1] == stored[0]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_jsonl_with_source_override(tmp_path: Path, compressed: bool) -> None:
+    record = json.dumps(
+        {"title": "Oman mediates", "text": "Oman mediated talks between Iran and Yemen."}
+    )
+    path = tmp_path / ("f.jsonl.gz" if compressed else "f.jsonl")
+    path.write_bytes(gzip.compress(record.encode()) if compressed else record.encode())
+    db = tmp_path / "s.duckdb"
+    assert _cli("ingest", str(path), "--source", "Gulf Desk", "--db", str(db)).returncode == 0
+    conn = open_store(db, read_only=True)
+    assert conn.execute("SELECT source FROM articles").fetchall() == [("Gulf Desk",)]

@@ -1,0 +1,72 @@
+"""Per-article derived facts: text fingerprints, entity counts, co-occurring pairs."""
+
+from __future__ import annotations
+
+from presswatch.derive import CountryPair, country_pairs, entity_counts, fingerprint
+from presswatch.models import Mention
+
+
+def _m(entity: str, sentence: int, kind: str = "country", signal: str = "name") -> Mention:
+    return Mention(entity, kind, signal, 0, 1, sentence, "x")  # type: ignore[arg-type]
+
+
+def test_fingerprint_ignores_case_spacing_and_punctuation() -> None:
+    a = fingerprint("China and Russia held talks.\n\nThey agreed.")
+    b = fingerprint("  china AND russia held talks -- they agreed ")
+    assert a == b
+    assert a.word_count == 7
+    assert fingerprint("China and Russia held talks.").article_id != a.article_id
+
+
+def test_fingerprint_is_stable_across_processes() -> None:
+    # blake2b, not Python's salted hash(): ids must not change between runs.
+    import hashlib
+
+    expected = hashlib.blake2b(b"stable text", digest_size=16).hexdigest()
+    assert fingerprint("Stable  Text!").text_hash == expected
+
+
+def test_entity_counts_keep_capital_metonymy_apart() -> None:
+    mentions = [
+        _m("CN", 1),
+        _m("CN", 2),
+        _m("CN", 2, "capital", "capital"),
+        _m("org:UN", 1, "organisation"),
+    ]
+    counts = {(c.entity_id, c.kind): (c.n_named, c.n_capital) for c in entity_counts(mentions)}
+    assert counts == {("CN", "country"): (2, 1), ("org:UN", "organisation"): (1, 0)}
+
+
+def test_pairs_count_each_country_once_per_unit() -> None:
+    mentions = [_m("RU", 1), _m("CN", 1), _m("CN", 1), _m("IR", 2), _m("CN", 2), _m("RU", 3)]
+    pairs = set(country_pairs(mentions))
+    assert pairs == {
+        CountryPair("article", "CN", "IR", 1, 1),
+        CountryPair("article", "CN", "RU", 1, 1),
+        CountryPair("article", "IR", "RU", 1, 1),
+        CountryPair("sentence", "CN", "RU", 1, 1),
+        CountryPair("sentence", "CN", "IR", 1, 1),
+    }
+
+
+def test_pairs_that_need_a_capital_are_marked() -> None:
+    # "Washington" (capital of US) and China in one sentence; Russia named elsewhere.
+    mentions = [_m("US", 1, "capital", "capital"), _m("CN", 1), _m("RU", 2), _m("CN", 2)]
+    pairs = {(p.scope, p.a, p.b): (p.n, p.n_named) for p in country_pairs(mentions)}
+    assert pairs == {
+        ("article", "CN", "RU"): (1, 1),
+        ("article", "CN", "US"): (1, 0),
+        ("article", "RU", "US"): (1, 0),
+        ("sentence", "CN", "US"): (1, 0),
+        ("sentence", "CN", "RU"): (1, 1),
+    }
+
+
+def test_sentence_pairs_count_sentences() -> None:
+    mentions = [_m("CN", s) for s in (0, 1, 2)] + [_m("RU", s) for s in (0, 2, 5)]
+    sentence = [p for p in country_pairs(mentions) if p.scope == "sentence"]
+    assert sentence == [CountryPair("sentence", "CN", "RU", 2, 2)]
+
+
+def test_no_countries_no_pairs() -> None:
+    assert country_pairs([_m("org:NATO", 1, "organisation")]) == []

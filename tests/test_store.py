@@ -1,0 +1,113 @@
+"""The store: migrations, atomic batches, and clear lock conflicts between processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from presswatch.schema import LATEST_VERSION
+from presswatch.store import (
+    StoreLockedError,
+    data_version,
+    migrate,
+    open_store,
+    schema_version,
+    transaction,
+)
+
+EXPECTED_TABLES = {
+    "schema_migrations",
+    "ingest_runs",
+    "articles",
+    "rejects",
+    "mentions",
+    "article_entities",
+    "country_pairs",
+    "terms",
+    "article_terms",
+    "store_meta",
+    "entities",
+}
+
+
+def test_new_file_gets_latest_schema(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "new.duckdb")
+    tables = {
+        r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    assert EXPECTED_TABLES <= tables
+    assert schema_version(conn) == LATEST_VERSION
+    assert data_version(conn) == 0
+
+
+def test_migrations_are_applied_once(tmp_path: Path) -> None:
+    path = tmp_path / "again.duckdb"
+    open_store(path).close()
+    conn = open_store(path)
+    assert migrate(conn) == LATEST_VERSION
+    rows = conn.execute("SELECT version FROM schema_migrations").fetchall()
+    assert rows == [(v,) for v in range(1, LATEST_VERSION + 1)]
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "tx.duckdb")
+    with pytest.raises(RuntimeError), transaction(conn):
+        conn.execute("UPDATE store_meta SET value = 99")
+        raise RuntimeError("boom")
+    assert data_version(conn) == 0
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.duckdb"
+    conn = open_store(path)
+    conn.execute(
+        "INSERT INTO schema_migrations VALUES (?, 'from the future', now())", [LATEST_VERSION + 1]
+    )
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer than this presswatch"):
+        open_store(path)
+
+
+def test_lock_conflict_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.duckdb"
+    open_store(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+            "time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLockedError) as info:
+            open_store(path)
+        assert info.value.pid == holder.pid
+        assert f"in use by process {holder.pid}" in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once the other process is gone the file opens normally.
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            open_store(path).close()
+            break
+        except StoreLockedError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
+def test_memory_store_for_tests() -> None:
+    conn = open_store(":memory:")
+    assert isinstance(conn, duckdb.DuckDBPyConnection)
+    assert schema_version(conn) == LATEST_VERSION
