@@ -1,0 +1,1 @@
+"""Ingestion: files, pages and records -> Article/Reject records (readers, dates, cleaning)."""
