@@ -1,0 +1,469 @@
+"""Files, folders, uploads and zip archives -> a stream of Article or Reject.
+
+The public generators never raise for bad input: each problem becomes a Reject with a
+stable reason code, and the iteration carries on with the next record or file. The file
+type comes from the name (``.jsonl.gz`` before ``.gz``); the text readers for plain text
+and HTML live in ``text.py`` and ``html.py``, the record readers in ``structured.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import IO, BinaryIO, cast
+
+from presswatch.ingest.archive import (
+    ArchiveBudget,
+    ArchiveMember,
+    LimitedReader,
+    LimitExceeded,
+    iter_zip,
+)
+from presswatch.ingest.decode import DecodeError, declared_html_charset, decode_text
+from presswatch.ingest.structured import (
+    FIELDS,
+    RecordOptions,
+    read_csv,
+    read_json,
+    read_jsonl,
+    read_parquet,
+)
+from presswatch.models import Article, Reject
+from presswatch.settings import MB, Settings, get_settings
+
+# (suffix, kind, gzip-compressed), longest suffixes first so ".jsonl.gz" wins over ".gz".
+_SUFFIX_KINDS: tuple[tuple[str, str, bool], ...] = (
+    (".jsonl.gz", "jsonl", True),
+    (".ndjson.gz", "jsonl", True),
+    (".json.gz", "json", True),
+    (".csv.gz", "csv", True),
+    (".tsv.gz", "tsv", True),
+    (".markdown", "text", False),
+    (".parquet", "parquet", False),
+    (".ndjson", "jsonl", False),
+    (".jsonl", "jsonl", False),
+    (".json", "json", False),
+    (".html", "html", False),
+    (".htm", "html", False),
+    (".txt", "text", False),
+    (".csv", "csv", False),
+    (".tsv", "tsv", False),
+    (".zip", "zip", False),
+    (".md", "text", False),
+)
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(s for s, _, _ in _SUFFIX_KINDS)
+# Archive formats refused inside a zip (a .zip member is refused as well).
+_ARCHIVE_SUFFIXES = (
+    ".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tbz2", ".txz", ".7z",
+    ".rar", ".gz", ".bz2", ".xz", ".zst", ".jar", ".cab", ".iso",
+)  # fmt: skip
+_ZIP_MAGIC = b"PK\x03\x04"
+_CHUNK = 1024 * 1024
+
+
+def supported_list() -> str:
+    """The supported suffixes as one readable string."""
+    return ", ".join(sorted(SUPPORTED_SUFFIXES))
+
+
+def file_kind(name: str) -> tuple[str, bool] | None:
+    """(kind, gzip-compressed) for a file name, or None when the type is not supported."""
+    lower = name.lower()
+    for suffix, kind, gz in _SUFFIX_KINDS:
+        if lower.endswith(suffix):
+            return kind, gz
+    return None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: a source override, a column map and the limits (default: the settings)."""
+
+    source: str | None = None
+    column_map: Mapping[str, str] = field(default_factory=dict)
+    limits: Settings | None = None
+
+    def settings(self) -> Settings:
+        """The limits in force: the ones given, else the environment's."""
+        return self.limits if self.limits is not None else get_settings()
+
+
+def parse_column_map(items: Sequence[str]) -> dict[str, str]:
+    """Parse ``--map field=column`` items into {field: column}; ValueError on a bad item."""
+    result: dict[str, str] = {}
+    fields = ", ".join(FIELDS)
+    for item in items:
+        name, sep, column = item.partition("=")
+        name, column = name.strip().lower(), column.strip()
+        if not sep or not name or not column:
+            raise ValueError(f"--map {item!r}: expected FIELD=COLUMN, e.g. text=body ({fields})")
+        if name not in FIELDS:
+            raise ValueError(f"--map {item!r}: unknown field {name!r}; the fields are {fields}")
+        if name in result and result[name] != column:
+            raise ValueError(
+                f"--map gives two columns for {name!r}: {result[name]!r} and {column!r}"
+            )
+        result[name] = column
+    return result
+
+
+# --- walking inputs --------------------------------------------------------------------
+
+
+def _walk(folder: Path) -> Iterator[Path | Reject]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Reject(str(folder), "unreadable", f"the folder cannot be listed: {exc.strerror}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            # Symlinked folders are not followed: they can loop back to an ancestor.
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path))
+            elif entry.is_file():
+                yield Path(entry.path)
+        except OSError as exc:
+            yield Reject(entry.path, "unreadable", f"cannot be read: {exc.strerror}")
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path | Reject]:
+    """Files named and files inside folders (recursively, sorted, skipping hidden ones)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists():
+            yield path
+        else:
+            yield Reject(str(path), "not-found", "no such file or folder")
+
+
+# --- dispatch --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Input:
+    """Where one file's bytes come from: a path, bytes in memory or an archive member."""
+
+    origin: str
+    open_raw: Callable[[], IO[bytes]]
+    # Applied to the fully decompressed content stream (archive budgets live here).
+    wrap: Callable[[IO[bytes]], BinaryIO] | None = None
+    path: Path | None = None
+    in_archive: bool = False
+
+
+@contextmanager
+def _content(inp: _Input, gz: bool) -> Iterator[BinaryIO]:
+    with ExitStack() as stack:
+        stream: IO[bytes] = stack.enter_context(inp.open_raw())
+        if gz:
+            unzipped = gzip.GzipFile(fileobj=stream, mode="rb")
+            stack.callback(unzipped.close)
+            stream = cast(IO[bytes], unzipped)
+        if inp.wrap is not None:
+            stream = stack.enter_context(inp.wrap(stream))
+        yield stream  # type: ignore[misc]
+
+
+def _read_all(stream: IO[bytes]) -> bytes:
+    chunks = []
+    while chunk := stream.read(_CHUNK):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _record_options(options: ReadOptions, settings: Settings) -> RecordOptions:
+    return RecordOptions(
+        source=options.source,
+        column_map=dict(options.column_map),
+        max_text_chars=settings.max_text_chars,
+        max_record_bytes=settings.max_file_bytes,
+    )
+
+
+def _too_long(item: Article | Reject, limit: int) -> Article | Reject:
+    if isinstance(item, Article) and len(item.text) > limit:
+        return Reject(
+            item.origin_file,
+            "text-too-long",
+            f"the text has {len(item.text):,} characters, more than the limit of {limit:,} "
+            "(raise it with PRESSWATCH_MAX_TEXT_CHARS)",
+            item.origin_record,
+        )
+    return item
+
+
+def _read_document(
+    inp: _Input, kind: str, options: ReadOptions, settings: Settings
+) -> Iterator[Article | Reject]:
+    with _content(inp, False) as stream:
+        data = _read_all(stream)
+    if inp.in_archive and data.startswith(_ZIP_MAGIC):
+        yield Reject(inp.origin, "nested-archive", "the member is itself a zip archive")
+        return
+    # Imported on first use: trafilatura is slow to import and record files never need it.
+    if kind == "html":
+        from presswatch.ingest.html import read_html_document
+
+        html = decode_text(data, declared=declared_html_charset(data))
+        yield _too_long(
+            read_html_document(html, inp.origin, source=options.source), settings.max_text_chars
+        )
+    else:
+        from presswatch.ingest.text import read_text_document
+
+        text = decode_text(data)
+        yield _too_long(
+            read_text_document(text, inp.origin, source=options.source), settings.max_text_chars
+        )
+
+
+def _read_records(
+    inp: _Input, kind: str, gz: bool, options: ReadOptions, settings: Settings
+) -> Iterator[Article | Reject]:
+    record_options = _record_options(options, settings)
+    if kind == "parquet":
+        if inp.path is not None and inp.wrap is None:
+            yield from read_parquet(str(inp.path), inp.origin, record_options)
+        else:
+            with _content(inp, gz) as stream:
+                data = _read_all(stream)
+            yield from read_parquet(io.BytesIO(data), inp.origin, record_options)
+        return
+    if kind == "json":
+        with _content(inp, gz) as stream:
+            data = _read_all(stream)
+        yield from read_json(data, inp.origin, record_options)
+        return
+    with _content(inp, gz) as stream:
+        if kind == "jsonl":
+            yield from read_jsonl(stream, inp.origin, record_options)
+        else:
+            delimiter = "\t" if kind == "tsv" else None
+            yield from read_csv(stream, inp.origin, record_options, delimiter=delimiter)
+
+
+def _stream_problem(exc: BaseException, inp: _Input, gz: bool, loaded: int) -> Reject:
+    """A file-level Reject for an error of the byte stream (not of one record)."""
+    kept = (
+        f"; the {loaded:,} articles read before that point were kept"
+        if loaded
+        else "; nothing could be read from it"
+    )
+    if isinstance(exc, DecodeError | LimitExceeded):
+        return Reject(inp.origin, exc.reason, exc.detail + (kept if loaded else ""))
+    if gz and isinstance(exc, EOFError):
+        return Reject(
+            inp.origin,
+            "truncated-gzip",
+            "the gzip data ends before its end marker (the file was cut short)" + kept,
+        )
+    if gz and isinstance(exc, gzip.BadGzipFile | zlib.error):
+        return Reject(inp.origin, "corrupt-gzip", f"the gzip data is damaged ({exc})" + kept)
+    if inp.in_archive and isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return Reject(inp.origin, "corrupt-archive", f"the member is damaged ({exc})" + kept)
+    if isinstance(exc, OSError):
+        return Reject(inp.origin, "unreadable", f"reading failed: {exc}" + kept)
+    return Reject(inp.origin, "read-error", f"{type(exc).__name__}: {exc}" + kept)
+
+
+def _guarded(
+    inp: _Input, kind: str, gz: bool, options: ReadOptions, settings: Settings
+) -> Iterator[Article | Reject]:
+    """Read one file of a known kind; any exception becomes one Reject for the file."""
+    loaded = 0
+    produced = 0
+    try:
+        if kind in ("text", "html"):
+            items = _read_document(inp, kind, options, settings)
+        else:
+            items = _read_records(inp, kind, gz, options, settings)
+        for item in items:
+            produced += 1
+            if isinstance(item, Article):
+                loaded += 1
+            yield item
+    except Exception as exc:  # one file's failure must never stop the run
+        produced += 1
+        yield _stream_problem(exc, inp, gz, loaded)
+    if produced == 0:
+        yield Reject(inp.origin, "empty-file", "the file holds no records")
+
+
+def _unsupported(origin: str, name: str) -> Reject:
+    suffix = "".join(PurePath(name).suffixes[-2:]) or "no extension"
+    return Reject(
+        origin,
+        "unsupported-type",
+        f"files of type {suffix!r} cannot be read; supported: {supported_list()}",
+    )
+
+
+def _read_zip(
+    source: str | BinaryIO, origin: str, options: ReadOptions, settings: Settings
+) -> Iterator[Article | Reject]:
+    budget = ArchiveBudget.from_settings(settings)
+    for member in iter_zip(source, origin, budget):
+        if isinstance(member, Reject):
+            yield member
+            continue
+        yield from _read_member(member, options, settings)
+
+
+def _read_member(
+    member: ArchiveMember, options: ReadOptions, settings: Settings
+) -> Iterator[Article | Reject]:
+    kind = file_kind(member.name)
+    if (kind is not None and kind[0] == "zip") or (
+        kind is None and member.name.lower().endswith(_ARCHIVE_SUFFIXES)
+    ):
+        yield Reject(
+            member.origin,
+            "nested-archive",
+            "archives inside archives are not read; unpack it first",
+        )
+        return
+    if kind is None:
+        yield _unsupported(member.origin, member.name)
+        return
+    if member.size == 0:
+        yield Reject(member.origin, "empty-file", "the file is empty")
+        return
+    inp = _Input(
+        origin=member.origin,
+        open_raw=member.open_raw,
+        wrap=member.limited,
+        in_archive=True,
+    )
+    yield from _guarded(inp, kind[0], kind[1], options, settings)
+
+
+def _too_large(origin: str, size: int, limit: int, env: str) -> Reject:
+    return Reject(
+        origin,
+        "too-large",
+        f"the file is {size / MB:,.1f} MB ({size:,} bytes), more than the limit of "
+        f"{limit / MB:,.0f} MB (raise it with {env})",
+    )
+
+
+def _single_file_budget(settings: Settings) -> ArchiveBudget:
+    # A gzip-compressed document read whole is held to the per-file size once decompressed.
+    return ArchiveBudget(
+        max_total_bytes=settings.max_file_bytes,
+        max_ratio=2**62,
+        max_entries=1,
+        max_member_bytes=settings.max_file_bytes,
+    )
+
+
+def _wrap_for(kind: str, gz: bool, settings: Settings) -> Callable[[IO[bytes]], BinaryIO] | None:
+    if not gz or kind in ("jsonl", "csv", "tsv"):
+        return None  # streamed one record at a time: memory stays flat at any size
+
+    def wrap(stream: IO[bytes]) -> BinaryIO:
+        limited = LimitedReader(stream, _single_file_budget(settings), compressed_size=1)
+        return io.BufferedReader(limited)
+
+    return wrap
+
+
+def read_file(path: Path, options: ReadOptions) -> Iterator[Article | Reject]:
+    """Articles and rejects from one file (any supported type, zip archives included)."""
+    origin = str(path)
+    try:
+        settings = options.settings()
+    except ValueError as exc:
+        yield Reject(origin, "invalid-settings", str(exc))
+        return
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        yield Reject(origin, "not-found", "no such file")
+        return
+    except OSError as exc:
+        yield Reject(origin, "unreadable", f"cannot be read: {exc.strerror}")
+        return
+    if not path.is_file():
+        yield Reject(origin, "not-a-file", "not a regular file")
+        return
+    kind = file_kind(path.name)
+    if kind is None:
+        yield _unsupported(origin, path.name)
+        return
+    if st.st_size > settings.max_file_bytes:
+        yield _too_large(origin, st.st_size, settings.max_file_bytes, "PRESSWATCH_MAX_FILE_MB")
+        return
+    if st.st_size == 0:
+        yield Reject(origin, "empty-file", "the file is empty")
+        return
+    if kind[0] == "zip":
+        yield from _guarded_zip(origin, str(path), options, settings)
+        return
+    inp = _Input(
+        origin=origin,
+        open_raw=lambda: open(path, "rb"),  # closed by _content
+        wrap=_wrap_for(kind[0], kind[1], settings),
+        path=path,
+    )
+    yield from _guarded(inp, kind[0], kind[1], options, settings)
+
+
+def _guarded_zip(
+    origin: str, source: str | BinaryIO, options: ReadOptions, settings: Settings
+) -> Iterator[Article | Reject]:
+    try:
+        yield from _read_zip(source, origin, options, settings)
+    except Exception as exc:  # a damaged central directory found late, an I/O error
+        yield Reject(origin, "corrupt-archive", f"reading the archive failed: {exc}")
+
+
+def read_upload(name: str, data: bytes, options: ReadOptions) -> Iterator[Article | Reject]:
+    """Articles and rejects from a browser upload: dispatched by name, bytes in memory."""
+    origin = PurePath(name.replace("\\", "/")).name or "upload"
+    try:
+        settings = options.settings()
+    except ValueError as exc:
+        yield Reject(origin, "invalid-settings", str(exc))
+        return
+    kind = file_kind(origin)
+    if kind is None:
+        yield _unsupported(origin, origin)
+        return
+    if len(data) > settings.max_upload_bytes:
+        yield _too_large(origin, len(data), settings.max_upload_bytes, "PRESSWATCH_MAX_UPLOAD_MB")
+        return
+    if not data:
+        yield Reject(origin, "empty-file", "the file is empty")
+        return
+    if kind[0] == "zip":
+        yield from _guarded_zip(origin, io.BytesIO(data), options, settings)
+        return
+    inp = _Input(
+        origin=origin,
+        open_raw=lambda: io.BytesIO(data),
+        wrap=_wrap_for(kind[0], kind[1], settings),
+    )
+    yield from _guarded(inp, kind[0], kind[1], options, settings)
+
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "ReadOptions",
+    "file_kind",
+    "iter_input_files",
+    "parse_column_map",
+    "read_file",
+    "read_upload",
+]

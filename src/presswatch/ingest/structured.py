@@ -1,0 +1,742 @@
+"""Records from JSON lines, JSON documents, CSV/TSV and Parquet -> Article or Reject.
+
+Fields are found by common column names (case-insensitive), overridable with
+``--map field=column``. Readers stream: JSON lines one line at a time, CSV through the
+csv module on a text stream, Parquet in record batches, so memory stays flat however large
+the file. A bad record becomes a Reject and the rest of the file still loads; errors of
+the byte stream itself (truncated gzip, a zip limit) propagate to the dispatcher, which
+knows the container and turns them into one file-level Reject.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import IO, Any, BinaryIO
+
+from presswatch.ingest.dates import parse_date
+from presswatch.ingest.decode import (
+    UTF8_WITH_CP1252_FALLBACK,
+    DecodeError,
+    bom_encoding,
+    control_ratio,
+    decode_text,
+    legacy_encoding,
+    mostly_utf8,
+    sniff_binary,
+    utf16_without_bom,
+)
+from presswatch.models import Article, DatePrecision, ParsedDate, Reject
+
+FIELDS = ("title", "text", "date", "source", "url", "language", "id")
+
+# Column names per field, most specific first; matched after _normalise_name.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "heading"),
+    "text": (
+        "text", "body", "content", "article", "full_text", "fulltext", "article_text",
+        "body_text", "maintext",
+    ),
+    # Ranked by how precise they usually are; the most precise parsed value wins anyway.
+    "date": (
+        "datetime", "published_at", "publication_date", "published", "pubdate", "pub_date",
+        "date_published", "published_date", "publish_date", "timestamp", "date",
+    ),
+    "source": ("source", "outlet", "site", "sitename", "site_name", "publisher", "source_name"),
+    "url": ("url", "link", "href"),
+    "language": ("language", "lang"),
+    "id": ("id", "doc_id", "article_id", "uuid"),
+}  # fmt: skip
+# Tried only when none of the date fields gives a date: the original string as scraped.
+DATE_FALLBACK_NAMES = ("date_raw", "raw_date")
+PRECISION_NAMES = ("date_precision",)
+_PRECISION_RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2}
+
+# Records scanned before a file whose records all lack a text field is rejected as a whole.
+_TEXT_FIELD_PROBE = 100
+_ID_MAX_CHARS = 200
+_SAMPLE_BYTES = 64 * 1024
+_PARQUET_BATCH_ROWS = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOptions:
+    """What record readers need from the run options and limits."""
+
+    source: str | None = None
+    column_map: Mapping[str, str] = field(default_factory=dict)
+    max_text_chars: int = 2_000_000
+    max_record_bytes: int = 200 * 1024 * 1024
+
+
+def _normalise_name(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which key of a record holds which field (None when absent)."""
+
+    text: str | None
+    title: str | None
+    source: str | None
+    url: str | None
+    language: str | None
+    id: str | None
+    dates: tuple[str, ...]
+    date_fallbacks: tuple[str, ...]
+    precision: str | None
+    missing_mapped: tuple[str, ...] = ()
+
+
+def resolve_fields(keys: Iterable[str], column_map: Mapping[str, str]) -> FieldMap:
+    """Find the key for each field among ``keys``; ``column_map`` (field -> column) wins."""
+    by_norm: dict[str, str] = {}
+    for key in keys:
+        by_norm.setdefault(_normalise_name(key), key)
+    found: dict[str, str | None] = {}
+    missing: list[str] = []
+    for fld in FIELDS:
+        mapped = column_map.get(fld)
+        if mapped is not None:
+            hit = by_norm.get(_normalise_name(mapped))
+            if hit is None:
+                missing.append(f"{fld}={mapped}")
+            found[fld] = hit
+            continue
+        found[fld] = next((by_norm[n] for n in FIELD_NAMES[fld] if n in by_norm), None)
+    mapped_date = found["date"]
+    if "date" in column_map:
+        dates: tuple[str, ...] = (mapped_date,) if mapped_date else ()
+        fallbacks: tuple[str, ...] = ()
+    else:
+        dates = tuple(by_norm[n] for n in FIELD_NAMES["date"] if n in by_norm)
+        fallbacks = tuple(by_norm[n] for n in DATE_FALLBACK_NAMES if n in by_norm)
+    precision = next((by_norm[n] for n in PRECISION_NAMES if n in by_norm), None)
+    return FieldMap(
+        text=found["text"],
+        title=found["title"],
+        source=found["source"],
+        url=found["url"],
+        language=found["language"],
+        id=found["id"],
+        dates=dates,
+        date_fallbacks=fallbacks,
+        precision=precision,
+        missing_mapped=tuple(missing),
+    )
+
+
+# --- values -> fields ------------------------------------------------------------------
+
+_EPOCH_RE = re.compile(r"^-?\d{9,19}(?:\.\d+)?$")
+# Compact digit-only dates (GDELT-style 20210601 and 20210601123000) before epoch numbers.
+_COMPACT_FORMATS = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+def _from_epoch(value: float) -> ParsedDate | None:
+    """Seconds, milliseconds, microseconds or nanoseconds since 1970, told apart by size."""
+    magnitude = abs(value)
+    for divisor in (1, 1e3, 1e6, 1e9):
+        if magnitude / divisor < 1e11:
+            seconds = value / divisor
+            break
+    else:
+        return None
+    try:
+        moment = datetime(1970, 1, 1) + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
+    if not _MIN_YEAR <= moment.year <= _MAX_YEAR:
+        return None
+    return ParsedDate(moment, "day", "UTC")
+
+
+def _from_compact(digits: str) -> ParsedDate | None:
+    fmt = _COMPACT_FORMATS.get(len(digits))
+    if fmt is None:
+        return None
+    try:
+        moment = datetime.strptime(digits, fmt)
+    except ValueError:
+        return None
+    return ParsedDate(moment, "day") if _MIN_YEAR <= moment.year <= _MAX_YEAR else None
+
+
+def _from_datetime(value: datetime) -> ParsedDate | None:
+    tz: str | None = None
+    if value.tzinfo is not None:
+        offset = value.utcoffset()
+        name = value.tzname()
+        if name and not name.startswith(("UTC+", "UTC-")):
+            tz = name
+        elif offset is not None:
+            total = int(offset.total_seconds() // 60)
+            tz = f"{'+' if total >= 0 else '-'}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    if not _MIN_YEAR <= value.year <= _MAX_YEAR:
+        return None
+    return ParsedDate(value, "day", tz)
+
+
+def to_parsed_date(value: Any) -> ParsedDate | None:
+    """A date from a field value: ISO/free-text string, epoch number, year, date or datetime."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return _from_datetime(value)
+    if isinstance(value, date):
+        return ParsedDate(datetime(value.year, value.month, value.day), "day")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if float(value).is_integer():
+            if _MIN_YEAR <= value <= _MAX_YEAR:
+                return ParsedDate(datetime(int(value), 1, 1), "year")
+            compact = _from_compact(str(int(value)))
+            if compact is not None:
+                return compact
+        return _from_epoch(float(value))
+    if isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return None
+        if s.isdigit():
+            compact = _from_compact(s)
+            if compact is not None:
+                return compact
+        if _EPOCH_RE.match(s):
+            return _from_epoch(float(s))
+        return parse_date(s)
+    return None
+
+
+def _score(parsed: ParsedDate) -> tuple[int, int]:
+    has_time = parsed.tz is not None or parsed.value.time() != datetime.min.time()
+    return (_PRECISION_RANK[parsed.precision], int(has_time))
+
+
+def pick_date(record: Mapping[str, Any], fields: FieldMap) -> ParsedDate | None:
+    """The most precise usable date among the record's date fields, honouring date_precision."""
+    best: ParsedDate | None = None
+    for key in fields.dates:
+        parsed = to_parsed_date(record.get(key))
+        if parsed is not None and (best is None or _score(parsed) > _score(best)):
+            best = parsed
+    if best is None:
+        for key in fields.date_fallbacks:
+            best = to_parsed_date(record.get(key))
+            if best is not None:
+                break
+    if best is not None and fields.precision is not None:
+        stated = record.get(fields.precision)
+        if isinstance(stated, str) and stated.strip().lower() in _PRECISION_RANK:
+            level: DatePrecision = stated.strip().lower()  # type: ignore[assignment]
+            if _PRECISION_RANK[level] < _PRECISION_RANK[best.precision]:
+                best = replace(best, precision=level)
+    return best
+
+
+def _is_missing(value: Any) -> bool:
+    """None, and the NaN that spreadsheets and pandas write for an empty cell."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _text_value(value: Any) -> str:
+    if _is_missing(value):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value if isinstance(v, str | int | float))
+    if isinstance(value, dict | bool):
+        return ""
+    return str(value)
+
+
+def _short_value(value: Any) -> str | None:
+    """A one-line string field (title, url, language); dicts like {"name": ...} give the name."""
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("title")
+    if _is_missing(value) or isinstance(value, bool | dict | list):
+        return None
+    s = " ".join(str(value).replace("\x00", "").split())
+    return s or None
+
+
+def _clean_text(text: str) -> str:
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _describe_keys(keys: Iterable[str]) -> str:
+    names = [str(k) for k in keys]
+    shown = ", ".join(repr(k) for k in names[:30])
+    return shown + (f" and {len(names) - 30} more" if len(names) > 30 else "") if names else "none"
+
+
+def missing_text_reject(origin: str, keys: Iterable[str], kind: str) -> Reject:
+    """One file-level reject for a file whose records carry no text field."""
+    known = "/".join(FIELD_NAMES["text"][:5])
+    return Reject(
+        origin,
+        "missing-text-column",
+        f"no text {kind} found (looked for {known}, …); the file has {kind}s "
+        f"{_describe_keys(keys)}. Name the text {kind} with --map text=NAME.",
+    )
+
+
+def record_to_article(
+    record: Mapping[str, Any],
+    fields: FieldMap,
+    origin: str,
+    origin_record: str,
+    options: RecordOptions,
+) -> Article | Reject:
+    """One record -> Article, or Reject("empty-text"/"text-too-long").
+
+    A record whose text field is empty but which has a title is kept with the title as its
+    text (headline-only items); with neither, it is rejected as "empty-text".
+    """
+    ident = _short_value(record.get(fields.id)) if fields.id else None
+    where = f"{origin_record} (id {ident[:_ID_MAX_CHARS]})" if ident else origin_record
+    text = _clean_text(_text_value(record.get(fields.text))) if fields.text else ""
+    title = _short_value(record.get(fields.title)) if fields.title else None
+    if not text and fields.text and title:
+        # A headline-only item (wire "BRIEF"s, headline feeds): the headline is its text.
+        text = title
+    if not text:
+        detail = (
+            f"the {fields.text!r} field is empty"
+            if fields.text
+            else f"the record has no text field (fields: {_describe_keys(record.keys())})"
+        )
+        return Reject(origin, "empty-text", detail, where)
+    if len(text) > options.max_text_chars:
+        return Reject(
+            origin,
+            "text-too-long",
+            f"the text has {len(text):,} characters, more than the limit of "
+            f"{options.max_text_chars:,} (raise it with PRESSWATCH_MAX_TEXT_CHARS)",
+            where,
+        )
+    source = options.source
+    if source is None and fields.source:
+        source = _short_value(record.get(fields.source))
+    language = _short_value(record.get(fields.language)) if fields.language else None
+    return Article(
+        text=text,
+        origin_file=origin,
+        title=title,
+        date=pick_date(record, fields),
+        source=source,
+        url=_short_value(record.get(fields.url)) if fields.url else None,
+        # "en-US" -> "en": the primary language code, as the HTML reader stores it.
+        language=re.split(r"[-_]", language)[0].lower() or None if language else None,
+        origin_record=where,
+    )
+
+
+class _RecordConverter:
+    """Turns a stream of key-value records into articles, with the missing-text-field rule.
+
+    Records whose keys hold no text field are held back until a record with one appears;
+    if none does within the first records (or the whole file), one file-level
+    "missing-text-column" reject replaces them, instead of a reject per record.
+    """
+
+    def __init__(self, origin: str, options: RecordOptions) -> None:
+        self.origin = origin
+        self.options = options
+        self._cache: dict[tuple[str, ...], FieldMap] = {}
+        self._seen_text_field = False
+        self._held: list[Reject] = []
+        self._held_keys: dict[str, None] = {}
+        self.stopped = False
+
+    def fields_for(self, keys: tuple[str, ...]) -> FieldMap:
+        fields = self._cache.get(keys)
+        if fields is None:
+            if len(self._cache) > 1024:
+                self._cache.clear()
+            fields = resolve_fields(keys, self.options.column_map)
+            self._cache[keys] = fields
+        return fields
+
+    def convert(self, record: Mapping[str, Any], where: str) -> Iterator[Article | Reject]:
+        keys = tuple(record.keys())
+        fields = self.fields_for(keys)
+        result = record_to_article(record, fields, self.origin, where, self.options)
+        if fields.text is None and not self._seen_text_field and isinstance(result, Reject):
+            self._held.append(result)
+            self._held_keys.update(dict.fromkeys(keys))
+            if len(self._held) >= _TEXT_FIELD_PROBE:
+                yield self._give_up()
+            return
+        if not self._seen_text_field:
+            self._seen_text_field = True
+            yield from self._held
+            self._held.clear()
+        yield result
+
+    def _give_up(self) -> Reject:
+        self.stopped = True
+        self._held.clear()
+        return missing_text_reject(self.origin, self._held_keys, "field")
+
+    def finish(self) -> Iterator[Reject]:
+        if self._held and not self.stopped:
+            yield self._give_up()
+
+
+# --- JSON lines ------------------------------------------------------------------------
+
+
+def _check_text_start(sample: bytes) -> None:
+    """Refuse binary content early rather than producing a reject per garbage line."""
+    what = sniff_binary(sample)
+    if what is not None:
+        raise DecodeError("binary-file", f"the file is {what}, not text")
+    if bom_encoding(sample) is None and utf16_without_bom(sample) is None:
+        if control_ratio(sample) > 0.10:
+            raise DecodeError("binary-file", "the file is mostly control bytes, not text")
+
+
+def _skip_rest_of_line(stream: IO[bytes]) -> None:
+    while True:
+        chunk = stream.readline(1024 * 1024)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, decoded line) pairs; None for a line longer than ``max_bytes``."""
+    head = stream.read(_SAMPLE_BYTES)
+    buffered = io.BufferedReader(_Prefixed(head, stream))
+    _check_text_start(head)
+    encoding = _wide_encoding(head)
+    if encoding is not None:
+        # UTF-16/32 JSON lines: let the text layer split lines.
+        text_stream = io.TextIOWrapper(buffered, encoding=encoding, errors="replace")
+        for number, line in enumerate(text_stream, start=1):
+            yield number, line
+        return
+    # Byte encodings are line-compatible: split on b"\n", decode each line on its own.
+    codec, errors = _stream_encoding(head)
+    if codec == "utf-8-sig":
+        codec = "utf-8"
+    number = 0
+    while True:
+        raw = buffered.readline(max_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            _skip_rest_of_line(buffered)
+            yield number, None
+            continue
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        yield number, raw.decode(codec, errors=errors)
+
+
+def _json_type(value: Any) -> str:
+    return {
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterator[Article | Reject]:
+    """Articles from a JSON-lines stream (one object per line), one line in memory at a time."""
+    converter = _RecordConverter(origin, options)
+    decoder = json.JSONDecoder(strict=False)
+    for number, line in _jsonl_lines(stream, options.max_record_bytes):
+        where = f"line {number}"
+        if line is None:
+            yield Reject(
+                origin,
+                "record-too-large",
+                f"the line is longer than {options.max_record_bytes:,} bytes "
+                "(raise it with PRESSWATCH_MAX_FILE_MB)",
+                where,
+            )
+            continue
+        if "\x00" in line:
+            line = line.replace("\x00", "")
+        if not line.strip():
+            continue
+        try:
+            record = decoder.decode(line)
+        except json.JSONDecodeError as exc:
+            detail = f"not valid JSON: {exc.msg} at column {exc.colno}"
+            yield Reject(origin, "invalid-json", detail, where)
+            continue
+        if not isinstance(record, dict):
+            yield Reject(
+                origin,
+                "invalid-record",
+                f"the line holds {_json_type(record)}, not an object",
+                where,
+            )
+            continue
+        yield from converter.convert(record, where)
+        if converter.stopped:
+            return
+    yield from converter.finish()
+
+
+# --- JSON documents --------------------------------------------------------------------
+
+_LIST_KEYS = (
+    "articles", "items", "data", "records", "results", "documents", "docs", "entries",
+    "posts", "news", "rows", "stories",
+)  # fmt: skip
+
+
+def _records_of(document: Any) -> list[Any] | None:
+    """The list of records in a JSON document: the array itself or the list under a key."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        return None
+    by_norm = {_normalise_name(k): k for k in document}
+    for name in _LIST_KEYS:
+        key = by_norm.get(name)
+        if key is not None and isinstance(document[key], list):
+            return document[key]
+    lists = [v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    if len(lists) == 1:
+        return lists[0]
+    return [document]  # a single article object
+
+
+def read_json(data: bytes, origin: str, options: RecordOptions) -> Iterator[Article | Reject]:
+    """Articles from a JSON document: an array of objects, or an object holding such a list."""
+    try:
+        text = decode_text(data)
+    except DecodeError as exc:
+        yield Reject(origin, exc.reason, exc.detail)
+        return
+    try:
+        document = json.loads(text, strict=False)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            # Concatenated objects, i.e. JSON lines saved as .json.
+            yield from read_jsonl(io.BytesIO(text.encode("utf-8")), origin, options)
+            return
+        yield Reject(
+            origin,
+            "invalid-json",
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+        )
+        return
+    records = _records_of(document)
+    if records is None:
+        yield Reject(
+            origin,
+            "unrecognised-json",
+            f"the document is {_json_type(document)}; expected an array of article objects "
+            f"or an object with a list under one of {', '.join(_LIST_KEYS[:4])}, …",
+        )
+        return
+    converter = _RecordConverter(origin, options)
+    for number, record in enumerate(records, start=1):
+        where = f"record {number}"
+        if not isinstance(record, dict):
+            yield Reject(
+                origin,
+                "invalid-record",
+                f"the record is {_json_type(record)}, not an object",
+                where,
+            )
+            continue
+        yield from converter.convert(record, where)
+        if converter.stopped:
+            return
+    yield from converter.finish()
+
+
+# --- CSV / TSV -------------------------------------------------------------------------
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that serves ``prefix`` and then the rest of ``inner``."""
+
+    def __init__(self, prefix: bytes, inner: IO[bytes]) -> None:
+        self._prefix = memoryview(prefix)
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._prefix:
+            n = min(len(view), len(self._prefix))
+            view[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._inner.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+def _wide_encoding(sample: bytes) -> str | None:
+    """The UTF-16/32 codec for a stream starting with ``sample``, or None for byte encodings."""
+    bom = bom_encoding(sample)
+    if bom is not None and bom != "utf-8":
+        return bom.replace("-le", "").replace("-be", "")  # this codec consumes the BOM
+    return utf16_without_bom(sample)
+
+
+def _stream_encoding(sample: bytes) -> tuple[str, str]:
+    """(codec, error handler) for a text stream whose first bytes are ``sample``."""
+    wide = _wide_encoding(sample)
+    if wide is not None:
+        return wide, "replace"
+    if bom_encoding(sample) == "utf-8" or mostly_utf8(sample):
+        return "utf-8-sig", UTF8_WITH_CP1252_FALLBACK
+    legacy = legacy_encoding(sample)
+    return legacy, UTF8_WITH_CP1252_FALLBACK if legacy == "cp1252" else "replace"
+
+
+def _guess_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _raise_csv_field_limit(limit: int) -> None:
+    """Let a cell hold a whole article (the csv default of 128 KiB is too small)."""
+    wanted = min(limit, 2**31 - 1)  # the limit is a C long on some platforms
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
+
+
+def read_csv(
+    stream: BinaryIO, origin: str, options: RecordOptions, *, delimiter: str | None = None
+) -> Iterator[Article | Reject]:
+    """Articles from a CSV/TSV stream with a header row; "row 2" is the first data row."""
+    _raise_csv_field_limit(options.max_record_bytes)
+    sample = stream.read(_SAMPLE_BYTES)
+    _check_text_start(sample)
+    encoding, errors = _stream_encoding(sample)
+    text_stream = io.TextIOWrapper(
+        io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, errors=errors, newline=""
+    )
+    if delimiter is None:
+        first = text_stream.readline()
+        delimiter = _guess_delimiter(first)
+        lines: Iterable[str] = _chain_first(first, text_stream)
+    else:
+        lines = text_stream
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    header = [h.replace("\x00", "").strip() for h in header]
+    fields = resolve_fields([h for h in header if h], options.column_map)
+    if fields.missing_mapped:
+        yield Reject(
+            origin,
+            "missing-mapped-column",
+            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
+            f"{_describe_keys(header)}",
+        )
+        return
+    if fields.text is None:
+        yield missing_text_reject(origin, header, "column")
+        return
+    wanted = _wanted_columns(fields)
+    positions = {name: header.index(name) for name in wanted}
+    row_number = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row_number += 1
+            detail = f"unreadable CSV row: {exc}"
+            yield Reject(origin, "invalid-csv-row", detail, f"row {row_number}")
+            continue
+        row_number += 1
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        record = {name: row[i] if i < len(row) else None for name, i in positions.items()}
+        yield record_to_article(record, fields, origin, f"row {row_number}", options)
+
+
+def _chain_first(first: str, rest: Iterable[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _wanted_columns(fields: FieldMap) -> list[str]:
+    names = [
+        fields.text, fields.title, fields.source, fields.url, fields.language, fields.id,
+        fields.precision, *fields.dates, *fields.date_fallbacks,
+    ]  # fmt: skip
+    return list(dict.fromkeys(n for n in names if n))
+
+
+# --- Parquet ---------------------------------------------------------------------------
+
+
+def read_parquet(
+    source: str | BinaryIO, origin: str, options: RecordOptions
+) -> Iterator[Article | Reject]:
+    """Articles from a Parquet file, read in record batches of only the needed columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(source)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        yield Reject(origin, "invalid-parquet", f"not a readable Parquet file: {exc}")
+        return
+    columns = list(parquet.schema_arrow.names)
+    fields = resolve_fields(columns, options.column_map)
+    if fields.missing_mapped:
+        yield Reject(
+            origin,
+            "missing-mapped-column",
+            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
+            f"{_describe_keys(columns)}",
+        )
+        return
+    if fields.text is None:
+        yield missing_text_reject(origin, columns, "column")
+        return
+    row_number = 0
+    try:
+        for batch in parquet.iter_batches(
+            batch_size=_PARQUET_BATCH_ROWS, columns=_wanted_columns(fields)
+        ):
+            for record in batch.to_pylist():
+                row_number += 1
+                yield record_to_article(record, fields, origin, f"row {row_number}", options)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        yield Reject(
+            origin,
+            "invalid-parquet",
+            f"reading stopped after {row_number:,} rows: {exc}",
+            f"row {row_number + 1}",
+        )
