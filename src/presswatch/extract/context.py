@@ -1,0 +1,213 @@
+"""Context evidence for ambiguous names: word lists and small regular expressions.
+
+These decide things like "Georgia" (state or country), "Jordan" (country or a person's
+name), "Lebanon, Pa." (a US town) and "French classes" (a language). They only ever look at
+a few words around an automaton hit (or, for Georgia, Congo and Korea, at the article), and
+the detector tries them behind cheap one-character gates, so their cost does not grow with
+the size of the gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Capitalised words that may stand directly before a country name without making it part
+# of a personal name ("In Jordan", "King Abdullah of Jordan", "Visiting Chad").
+NOT_GIVEN_NAMES = frozenset(
+    """the a an in on at to from for with by of and or but as into via about against between
+    across toward towards within without under over after before since during including like
+    unlike both while when where if said says visited visit visits visiting neighbouring
+    neighboring neighbor neighbour neighbours neighbors king queen kingdom prince princess
+    emir sultan president premier minister ambassador embassy government also then that this
+    these those western eastern northern southern central north south east west greater
+    democratic republic hashemite only even all throughout upon per than war why how what which
+    who whom whose not no yes because although though unless until whether outside inside near
+    beyond along amid among around behind below beside besides despite except onto past
+    through up down off out so such today yesterday meanwhile however moreover furthermore
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december mainland rural urban modern ancient
+    old new free occupied independent post pre pro anti neutral nuclear oil is was are were be
+    been has have had will would could should can may might must do does did let here there
+    now today tomorrow welcome leaving entering reached reaching left fled flee fleeing invade
+    invaded invading attack attacked attacking support supported backing backed against
+    where's later earlier recently currently last next first second third finally eventually
+    ultimately overall thus therefore hence otherwise instead indeed similarly separately
+    additionally previously still elsewhere nearby every each any some many most several few
+    other another such whereas while despite given according""".split()
+)
+
+# Capitalised words that may follow a country name without making it a personal name
+# ("Jordan King Abdullah", "Chad Army", "Georgia Governor").
+NOT_SURNAMES = frozenset(
+    """king queen prince president prime premier foreign defence defense interior army armed
+    air navy naval government ministry minister embassy ambassador national central supreme
+    state parliament senate police customs airways airlines security intelligence forces
+    border trade economy on in and but the this that has is was will says said and or to of
+    for with at by as from after before since monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december telecom post times news""".split()
+)
+
+# Article/sentence evidence for "Georgia" the US state versus the country.
+GEORGIA_STATE_CUES = re.compile(
+    r"\b(?:Atlanta|Savannah|Augusta|Macon|Valdosta|Marietta|Gwinnett|"
+    r"Fulton|DeKalb|Cobb|Chatham|Clayton|Ga\.|Peach State|Bulldogs|Yellow Jackets|Braves|"
+    r"Falcons|Perdue|Kemp|Chambliss|Isakson|county|County|Legislature|statewide|Gov\.)"
+    r"(?![A-Za-z])"
+)
+GEORGIA_COUNTRY_CUES = re.compile(
+    r"\b(?:Tbilisi|Abkhaz\w*|Ossetia\w*|Saakashvili|Shevardnadze|Ivanishvili|Caucasus|"
+    r"Caucasian|Batumi|Kutaisi|Gori|Kremlin|Moscow|Russia|Russian|Russians|Armenia|Azerbaijan|"
+    r"Ukraine|Moldova|Belarus|Turkey|Iran|Kazakhstan|Eurasia\w*|NATO|Nato|EU|European|Europe|"
+    r"Black Sea|Soviet|Georgian Orthodox|Georgian Dream|lari)(?![A-Za-z])"
+)
+
+CONGO_REPUBLIC_CUES = re.compile(r"\b(?:Brazzaville|Sassou|Pointe-Noire)(?![A-Za-z])")
+
+# Evidence that a country or capital name is a US town, strongest first. Strong evidence
+# marks the name as a town for the whole article (one sense per discourse); weak evidence
+# only removes the one hit. "High-Level Dialogue", "China county" and "Beijing middle school"
+# must stay untouched, so lower-case and one-word generic heads are not evidence.
+# Strong: US county/school/civic words after the name ("Lebanon County", "Palestine ISD").
+STRONG_LOCAL_AFTER = re.compile(
+    r"[ \t]+(?:County|Township|Twp\.|Borough|Parish|High School|Elementary School|"
+    r"Middle School|School District|Independent School District|ISD|Civic Center|city limits|"
+    r"Public Library|City Council|Police Department|Fire Department)(?![A-Za-z])"
+)
+# Strong only for names flagged us_town ("a Palestine man", "Lebanon police", "Jordan
+# elementary"); "Singapore police" and "a Hong Kong man" are the country's.
+TOWN_WORDS_AFTER = re.compile(
+    r"[ \t]+(?:man|woman|men|women|resident|residents|police|Police|mayor|Mayor|city council|"
+    r"elementary|middle school|high school|library|boys|girls)(?![A-Za-z])"
+)
+# Strong: US newspaper address and age styles before the name ("Locust St., Lebanon",
+# "Joyce Glover, 22, Palestine", "Evans, 26, of Paris") and official town names ("City of
+# Turkey"); lower-case "the city of X" is left alone ("the hottest city of Pakistan").
+STRONG_LOCAL_BEFORE = re.compile(
+    r"(?:\b(?:St|Ave|Rd|Blvd|Dr|Street|Avenue|Road|Drive|Lane|Highway|Route|Hwy)\.?,|"
+    r"[A-Z][a-z]+, \d{1,3},(?:[ \t]+of)?)[ \t]+$"
+)
+TOWN_NAME_BEFORE = re.compile(r"\b(?:City|Town|Village|Township|Borough) of[ \t]+$")
+# Weak: a street or natural feature named after the country ("Malta Road", "Peru Creek").
+WEAK_LOCAL_AFTER = re.compile(
+    r"[ \t]+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Lane|Highway|Pike|"
+    r"Heights|Springs|Falls|Creek|Valley)(?![A-Za-z])"
+)
+NEIGHBOURHOOD_BEFORE = re.compile(r"\bLittle[ \t]+$")
+
+# Ship names: "USS Tripoli", "HMS Argentina".
+SHIP_BEFORE = re.compile(
+    r"\b(?:USS|USNS|HMS|HMAS|HMCS|HMNZS|INS|ROKS|JS|ESPS|TCG|PNS|KRI|BRP|RFS|FS)[ \t]+$"
+)
+
+# Capitalised words (or "of", "and", "for", "the") before an acronym in parentheses, to
+# tell "Provincial Response Company (PRC)" from "People's Republic of China (PRC)".
+DEFINING_WORDS = re.compile(r"((?:[A-Z][\w'-]*|of|and|for|the|on|in)[ \t]+)+\($")
+
+# A name or demonym heading a company or association name: "American Diabetes Association",
+# "British Airways", "Egypt Telecom", "Italian Grill".
+ORGANISATION_AFTER = re.compile(
+    r"(?:[ \t]+(?:[A-Z][\w'\u2019.&-]*|and|of|&)){0,3}?[ \t]+(?:Association|Associations|"
+    r"Society|Foundation|Airways|Airlines|Express|Legion|Corporation|Corp\.?|Company|Co\.?|Inc\.?|"
+    r"Group|Bank|Restaurant|Grill|Cafe|Café|Kitchen|Bistro|Market|Marketplace|Apartments|"
+    r"Board|Store|Shop|Deli|Bakery|Festival|Mortgage|Insurance|Telecom|Hospital|Club|"
+    r"Immersion|Idol|School|Press|Motors|Oil|Petroleum|Holdings|Industries|Ltd\.?|LLC|Plc|PLC)"
+    r"(?![A-Za-z])"
+)
+ORGANISATION_AFTER_CAPS = re.compile(ORGANISATION_AFTER.pattern, re.IGNORECASE)
+# Not heads on purpose: Act, Service, Institute, Academy, University - "Taiwan Relations Act",
+# "Russian Foreign Intelligence Service" and "Chinese Academy of Sciences" are about the state.
+
+# US highways: "US-24", "U.S. 79", "U.S. Highway 82".
+US_HIGHWAY_AFTER = re.compile(
+    r"(?:[ \t]*-?[ \t]*\d|[ \t]+(?:Highway|Hwy\.?|Route|Rte\.?)(?![A-Za-z]))"
+)
+
+# A demonym used as the name of a language or a cuisine is not a mention of the country:
+# "French classes", "Spanish-speaking", "said in Chinese.", "Polish sausage", "Italian food".
+LANGUAGE_AFTER = re.compile(
+    r"[ \t]*-?[ \t]*(?:language|languages|speaker|speakers|speaking|class|classes|teacher|"
+    r"teachers|lesson|lessons|course|courses|immersion|translation|translations|translator|"
+    r"translators|version|subtitles|dictionary|word|words|food|foods|cuisine|restaurant|"
+    r"restaurants|dish|dishes|cooking|recipe|recipes|sausage|sausages|bread|pastry|pastries|"
+    r"cheese|fries|dressing|toast|beer|coffee|pizza|bakery|deli|oven)(?![A-Za-z])"
+)
+LANGUAGE_END = re.compile(r"[ \t]*(?:[,.;:)!?\"'\u201d]|and(?![A-Za-z])|or(?![A-Za-z])|$)")
+LANGUAGES = frozenset(
+    """French Spanish German Italian Portuguese Chinese Japanese Russian Korean Dutch Greek
+    Turkish Polish Swedish Norwegian Danish Finnish Hungarian Czech Vietnamese Thai Indonesian
+    Ukrainian Romanian Bulgarian Serbian Croatian Albanian Icelandic Irish Slovak Slovenian
+    Lithuanian Latvian Estonian Malaysian Filipino Mongolian Armenian Georgian Tajik Uzbek
+    Kazakh Turkmen Kyrgyz Nepali Maltese Swahili Somali Burmese""".split()
+)
+_OTHER_LANGUAGES = "English Arabic Farsi Hindi Urdu Hebrew Latin Mandarin Cantonese Swahili"
+LANGUAGE_BEFORE = re.compile(
+    r"(?:\b(?:in|into|speak|speaks|spoke|speaking|learn|learns|learning|learned|learnt|study|"
+    r"studies|studying|studied|teach|teaches|teaching|taught|fluent|only|"
+    + "|".join(sorted({*LANGUAGES, *_OTHER_LANGUAGES.split()}))
+    + r")(?:[ \t]+(?:and|or|in))?)[ \t]+$"
+)
+
+# A demonym naming a culture or ancestry rather than the state: "Irish heritage",
+# "Irish pub", "of Italian descent".
+CULTURE_AFTER = re.compile(
+    r"[ \t]+(?:heritage|ancestry|descent|pub|pubs|music|song|songs|dance|dancing|dancers|folk|"
+    r"rock|culture|cuisine|food|foods|restaurant|restaurants|recipe|recipes)(?![A-Za-z])"
+)
+
+# A demonym that is a surname: "French said", "Finn told reporters".
+SPEECH_AFTER = re.compile(
+    r"[ \t]+(?:said|says|told|added|noted|explained|stated|wrote|asked)(?![A-Za-z])"
+)
+
+PLACE_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|to|from|of|into|across|visited|visit|visiting|neighbouring|neighboring)[ \t]+$"
+)
+NAME_BEFORE = re.compile(r"([A-Z][a-z]+|[A-Z]\.)[ \t]+$")
+NAME_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+[A-Za-z'-]*|[A-Z]\.)(?![A-Za-z])")
+# "Seattle, Washington": the state, when the word before is not itself a country or capital.
+TOWN_COMMA_BEFORE = re.compile(r"([A-Z][a-z]+),[ \t]+$")
+OF_ORGANISATION = re.compile(r"([A-Z][A-Za-z&]*)[ \t]+of[ \t]+$")
+NOT_ORGANISATION_HEADS = frozenset(
+    """one two three four five most part much rest people citizens president presidents
+    heart map history future state states union united""".split()
+)
+
+# In ALL-CAPS headlines "US" can be the pronoun ("LET US", "TELL US").
+CAPS_PRONOUN_BEFORE = re.compile(
+    r"\b(?:LET|TELL|TELLS|TOLD|GIVE|GIVES|GAVE|HELP|HELPS|JOIN|JOINS|SHOW|SHOWS|ALL OF|ONE OF|"
+    r"FOR|WITH|AMONG|BEHIND|ABOUT|AGAINST|LIKE|TO)[ \t]+$"
+)
+
+
+# After "Guam, Alaska" a further ", Hawaii" or " and Ohio" shows a list of places, not a town.
+LIST_CONTINUES = re.compile(r"(?:,[ \t]*|[ \t]+(?:and|or)[ \t]+)[A-Z]")
+
+
+def state_after_pattern(states: Iterable[str]) -> re.Pattern[str]:
+    """Regex matching ", <US state or abbreviation>" right after a name.
+
+    Georgia, Washington and New York are left out: "Beijing, Washington and Moscow" is a list
+    of capitals, "Tbilisi, Georgia" is the country and "Beijing, New York" two cities.
+    """
+    ordered = sorted(set(states) - {"Georgia", "Washington", "New York"}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(s) for s in ordered) or "(?!)"
+    return re.compile(r",[ \t]+(?:" + alternatives + r")(?![A-Za-z])")
+
+
+def other_states_pattern(states: Iterable[str]) -> re.Pattern[str]:
+    """Regex matching full US state names other than Georgia and Washington (ambiguous)."""
+    names = sorted(
+        {s for s in states if not s.endswith(".") and s not in {"Georgia", "Washington"}},
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(?:" + ("|".join(re.escape(n) for n in names) or "(?!)") + r")\b")
+
+
+def any_state_pattern(states: Iterable[str]) -> re.Pattern[str]:
+    """Regex matching a US state name or newspaper abbreviation (not Georgia or Washington)."""
+    forms = sorted(set(states) - {"Georgia", "Washington", "D.C."}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(f) for f in forms) or "(?!)"
+    return re.compile(r"(?<![A-Za-z])(?:" + alternatives + r")(?![A-Za-z])")

@@ -1,0 +1,567 @@
+"""The mention detector: countries, capital metonymy, organisations and watch-list terms.
+
+One Aho-Corasick automaton holds every surface form of the gazetteer (and the blockers).
+For each field the automaton reports all hits; hits that do not sit on word boundaries are
+dropped, then the leftmost-longest hits are kept, so "Papua New Guinea" hides "Guinea" and
+the blocker "South China Sea" hides "China". A few context rules (all driven by flags in the
+data files) then remove person names, US towns and the like, and decide ambiguous names
+(Georgia, Korea, Congo) from the sentence and the article.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, cast
+
+import ahocorasick
+
+from presswatch.extract import context as ctx
+from presswatch.extract.gazetteer import Gazetteer, load_gazetteer, normalise
+from presswatch.extract.sentences import sentence_number, sentence_starts
+from presswatch.models import Mention, MentionKind, MentionSignal
+from presswatch.settings import DATA_DIR
+
+if TYPE_CHECKING:
+    from presswatch.extract.watchlist import WatchlistMatcher
+
+Field = Literal["title", "text"]
+
+# A field counts as ALL CAPS (old wire headlines) when nearly all its letters are capitals.
+_CAPS_MIN_LETTERS = 8
+_CAPS_RATIO = 0.9
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+KEEP, DROP, LOCAL, PERSON = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    entity_id: str
+    kind: str  # country | capital | organisation | block
+    signal: str
+    flags: frozenset[str]
+    form: str
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    entry: _Entry
+    entity_id: str
+    field: Field
+    sentence: int = 0
+    signal: str = ""
+    caps: bool = False  # found in a line written in capitals
+
+
+def _needs_boundary(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _build_automaton(entries: Sequence[_Entry], forms: Sequence[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for index, form in enumerate(forms):
+        if not form or automaton.exists(form):
+            continue
+        # (entry index, length, check start boundary, check end boundary)
+        value = (index, len(form), _needs_boundary(form[0]), _needs_boundary(form[-1]))
+        automaton.add_word(form, value)
+    automaton.make_automaton()
+    return automaton
+
+
+def _upper_same_length(text: str) -> str:
+    """Upper-case without changing length (``"ß".upper()`` would add a character)."""
+    upper = text.upper()
+    if len(upper) == len(text):
+        return upper
+    return "".join(c if len(c.upper()) != 1 else c.upper() for c in text)
+
+
+_DELETE_LOWER = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+_DELETE_UPPER = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def is_all_caps(text: str) -> bool:
+    """True when a text is written in capitals (e.g. 1980s wire headlines)."""
+    # str.translate deletes in C: far cheaper than a Python loop over every character.
+    lower = len(text) - len(text.translate(_DELETE_LOWER))
+    upper = len(text) - len(text.translate(_DELETE_UPPER))
+    letters = lower + upper
+    return letters >= _CAPS_MIN_LETTERS and upper >= _CAPS_RATIO * letters
+
+
+def all_caps_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line written in capitals (1980s wire headlines, shouted titles)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        n = len(line)
+        # Necessary condition first, at C speed: a capitalised line has at most 10% lower-case
+        # letters, so few lower-case "e" and "a"; ordinary English prose has far more.
+        if n >= _CAPS_MIN_LETTERS and line.count("e") + line.count("a") <= 0.1 * n:
+            if is_all_caps(line):
+                spans.append((pos, pos + n))
+        pos += n + 1
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect_right(spans, (offset, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+class Detector:
+    """Find country, capital, organisation and watch-list mentions in a title and a text."""
+
+    def __init__(self, gazetteer: Gazetteer, watchlist: WatchlistMatcher | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.watchlist = watchlist
+        self._entries = [
+            _Entry(a.entity_id, a.kind, a.signal, a.flags, a.form) for a in gazetteer.aliases
+        ]
+        self._auto = _build_automaton(self._entries, [e.form for e in self._entries])
+        caps_forms = [
+            "" if "nocaps" in e.flags else _upper_same_length(e.form) for e in self._entries
+        ]
+        self._auto_caps = _build_automaton(self._entries, caps_forms)
+        self._state_after = ctx.state_after_pattern(gazetteer.us_states)
+        self._other_states = ctx.other_states_pattern(gazetteer.us_states)
+        self._state_anywhere = ctx.any_state_pattern(gazetteer.us_states)
+        self._forms = frozenset(e.form for e in self._entries if e.kind == "country")
+        self._all_forms = frozenset(e.form for e in self._entries if e.kind != "block")
+        self._homograph_words = {
+            e.form: re.compile(r"(?<![A-Za-z])" + re.escape(e.form.lower()) + r"(?![A-Za-z])")
+            for e in self._entries
+            if "homograph" in e.flags
+        }
+
+    @classmethod
+    def from_data(cls, data_dir: Path = DATA_DIR, watchlist_path: Path | None = None) -> Detector:
+        """A detector from the data files (and the watch-list file when it exists)."""
+        matcher = None
+        path = watchlist_path if watchlist_path is not None else data_dir / "watchlists.toml"
+        if path.exists():
+            from presswatch.extract.watchlist import WatchlistMatcher, load_watchlists
+
+            matcher = WatchlistMatcher(load_watchlists(path))
+        return cls(load_gazetteer(data_dir), matcher)
+
+    # -- matching -----------------------------------------------------------------------
+
+    def _candidates(
+        self, haystack: str, caps: bool, offset: int, raw: list[tuple[int, int, int]]
+    ) -> None:
+        """Append (start, -end, entry index) for every automaton hit on word boundaries."""
+        automaton = self._auto_caps if caps else self._auto
+        n = len(haystack)
+        for end_index, (index, length, check_start, check_end) in automaton.iter(haystack):
+            start = end_index - length + 1
+            end = end_index + 1
+            if check_start and start > 0 and haystack[start - 1].isalnum():
+                continue
+            if check_end and end < n and haystack[end].isalnum():
+                continue
+            raw.append((start + offset, -(end + offset), index))
+
+    def _select(
+        self, text: str, caps_lines: list[tuple[int, int]]
+    ) -> list[tuple[int, int, _Entry]]:
+        """Leftmost-longest hits on word boundaries, blockers included.
+
+        Lines written in capitals are matched against the upper-cased forms instead.
+        """
+        haystack = normalise(text)
+        raw: list[tuple[int, int, int]] = []
+        if caps_lines != [(0, len(text))]:
+            self._candidates(haystack, False, 0, raw)
+            if caps_lines:
+                raw = [c for c in raw if not _inside(caps_lines, c[0])]
+        for lo, hi in caps_lines:
+            self._candidates(_upper_same_length(haystack[lo:hi]), True, lo, raw)
+        raw.sort()
+        selected: list[tuple[int, int, _Entry]] = []
+        last_end = 0
+        for start, neg_end, index in raw:
+            if start >= last_end:
+                selected.append((start, -neg_end, self._entries[index]))
+                last_end = -neg_end
+        return selected
+
+    def _local_verdict(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> int:
+        """Rules that only look at the words around one hit: KEEP, DROP, LOCAL or PERSON."""
+        flags = entry.flags
+        after = text[end : end + 1]
+        if entry.signal == "compound":
+            # "Sino" counts only as the first part of a compound: "Sino-US", "Sino-African".
+            ok = after in _DASHES and text[end + 1 : end + 2].isalpha()
+            return KEEP if ok else DROP
+        if after == "$":  # US$, NZ$: a currency, not a mention
+            return DROP
+        if start > 0 and text[start - 1] == "<" and after == ">":
+            return DROP  # a stock ticker such as <ROK> in wire copy
+        lo = max(0, start - 40)
+        # Cheap one-character gates first: most hits have a plain space or punctuation
+        # around them and need no regular expression at all.
+        nxt = text[end + 1 : end + 2]
+        prev2 = text[start - 2 : start] if start >= 2 else ""
+        if entry.kind in ("country", "capital") and entry.signal in ("name", "capital"):
+            if after == ",":
+                state = self._state_after.match(text, end)
+                if state and not ctx.LIST_CONTINUES.match(text, state.end()):
+                    return LOCAL  # "Lebanon, Pa.", "Paris, Texas" (not "Guam, Alaska, Hawaii")
+            if prev2[:1] == "," and ctx.STRONG_LOCAL_BEFORE.search(text, lo, start):
+                return LOCAL  # "Locust St., Lebanon", "Joyce Glover, 22, Palestine"
+            if after == " ":
+                if ctx.STRONG_LOCAL_AFTER.match(text, end):
+                    # A capital keeps its other mentions: "Beijing High School" is in Beijing.
+                    return LOCAL if entry.kind == "country" else DROP
+                if "us_town" in flags and ctx.TOWN_WORDS_AFTER.match(text, end):
+                    return LOCAL  # "a Palestine man", "Lebanon police"
+                if ctx.WEAK_LOCAL_AFTER.match(text, end):
+                    return DROP  # "Malta Road", "Beijing Road"
+            if (
+                entry.kind == "country"
+                and prev2[:1] == "f"
+                and ctx.TOWN_NAME_BEFORE.search(text, lo, start)
+            ):
+                return LOCAL  # "City of Turkey"
+            if prev2 == "e " and ctx.NEIGHBOURHOOD_BEFORE.search(text, lo, start):
+                return DROP  # "Little Italy"
+        if prev2[1:] == " " and prev2[:1].isupper() and ctx.SHIP_BEFORE.search(text, lo, start):
+            return DROP  # "USS Tripoli"
+        if entry.signal in ("name", "demonym", "capital"):
+            org_like = nxt.isupper() or text.startswith(("and ", "& "), end + 1)
+            heads = ctx.ORGANISATION_AFTER_CAPS if caps else ctx.ORGANISATION_AFTER
+            if after == " " and org_like and heads.match(text, end):
+                return DROP  # "American Diabetes Association", "British Airways", "Whitehall Corp"
+        if entry.signal == "abbreviation" and entry.entity_id == "US":
+            if ctx.US_HIGHWAY_AFTER.match(text, end):
+                return DROP  # "US-24", "U.S. Highway 82"
+            if caps and ctx.CAPS_PRONOUN_BEFORE.search(text, lo, start):
+                return DROP  # "LET US" in a capitalised headline
+        if "needs_the" in flags and text[max(0, start - 4) : start].lower() != "the ":
+            return DROP
+        if entry.form == "America" and not title_case:
+            org = ctx.OF_ORGANISATION.search(text, lo, start)
+            if org and org.group(1).lower() not in ctx.NOT_ORGANISATION_HEADS:
+                if org.group(1).lower() not in ctx.NOT_GIVEN_NAMES:
+                    return DROP  # "Bank of America", "Boy Scouts of America"
+            if self._given_name_before(text, lo, start):
+                return DROP  # "Reserve America"
+        if caps:
+            return KEEP
+        if entry.signal == "demonym" and entry.form in ctx.LANGUAGES:
+            if ctx.LANGUAGE_AFTER.match(text, end) or (
+                ctx.LANGUAGE_BEFORE.search(text, lo, start) and ctx.LANGUAGE_END.match(text, end)
+            ):
+                return DROP  # the language or the cuisine, not the country
+        if entry.signal == "demonym" and after == " " and ctx.CULTURE_AFTER.match(text, end):
+            return DROP  # "Irish heritage", "Italian food"
+        if entry.signal == "demonym" and " " not in entry.form:
+            if self._given_name_before(text, lo, start):
+                return DROP  # "Monica French", "Atakapa Indians"
+            if ctx.SPEECH_AFTER.match(text, end) and text[max(0, start - 4) : start] != "the ":
+                return DROP  # "French said" (a surname)
+        if entry.form == "Washington" and prev2 == ", ":
+            town = ctx.TOWN_COMMA_BEFORE.search(text, lo, start)
+            if town and town.group(1) not in self._all_forms:
+                return DROP  # "Seattle, Washington" (the state)
+        if "person" in flags and not title_case:  # in "Title Case" every word is capitalised
+            if self._given_name_before(text, lo, start, sentence_initial=True):
+                # A country name that is someone's surname is so for the whole article;
+                # a capital is not ("Air Berlin" says nothing about the next "Berlin").
+                return PERSON if entry.kind == "country" else DROP  # "Michael Jordan"
+            # "Prime Minister of Malta Joseph Muscat": after "of" a name follows the country.
+            surname = ctx.NAME_AFTER.match(text, end)
+            if surname and surname.group(1).lower() not in ctx.NOT_SURNAMES:
+                if text[max(0, start - 3) : start] != "of ":
+                    # Only this hit: "Paris Agreement" says nothing about the next "Paris".
+                    return DROP  # "Jordan Henderson", "Chad LaBumbard"
+        return KEEP
+
+    @staticmethod
+    def _defines_other_acronym(
+        text: str, start: int, end: int, entry: _Entry, hits: list[_Hit]
+    ) -> bool:
+        """ "Provincial Response Company (PRC)": the acronym is defined locally, not a country."""
+        if text[end : end + 1] != ")":
+            return False
+        if hits and hits[-1].entity_id == entry.entity_id and start - hits[-1].end <= 3:
+            return False  # "People's Republic of China (PRC)"
+        words = ctx.DEFINING_WORDS.search(text, max(0, start - 120), start)
+        if words is None:
+            return False
+        initials = "".join(w[0] for w in words.group(0).split() if w[:1].isupper())
+        letters = "".join(c for c in entry.form if c.isalpha())
+        return initials.endswith(letters)
+
+    def _given_name_before(
+        self, text: str, lo: int, start: int, *, sentence_initial: bool = False
+    ) -> bool:
+        """A capitalised word, not a function or country word, right before ``start``.
+
+        With ``sentence_initial`` a word opening a sentence also counts ("Denzel Washington
+        starred"); for demonyms it does not ("Many French voters").
+        """
+        if start < 3 or text[start - 1] != " " or not text[start - 2].isalpha():
+            return False
+        before = ctx.NAME_BEFORE.search(text, lo, start)
+        if before is None or before.group(1).endswith("."):
+            return False
+        word = before.group(1)
+        if word.lower() in ctx.NOT_GIVEN_NAMES or word in self._all_forms:
+            return False
+        k = before.start() - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if sentence_initial:
+            return True
+        # At a sentence or line start a capitalised word says nothing ("Many French ...").
+        return k >= 0 and text[k] not in '.!?\n"\u201c:;(\u2014-'
+
+    def _field_hits(
+        self, text: str, field: Field, local_forms: set[str], person_forms: set[str]
+    ) -> tuple[list[_Hit], list[int]]:
+        caps_lines = all_caps_lines(text)
+        title_case = field == "title" and _is_title_case(text)
+        starts = [0] if field == "title" else sentence_starts(text)
+        hits: list[_Hit] = []
+        for start, end, entry in self._select(text, caps_lines):
+            if entry.kind == "block":
+                continue
+            caps = bool(caps_lines) and _inside(caps_lines, start)
+            if entry.signal == "abbreviation" and text[start - 1 : start] == "(":
+                if self._defines_other_acronym(text, start, end, entry, hits):
+                    continue
+            verdict = self._local_verdict(text, start, end, entry, caps, title_case)
+            if verdict == LOCAL:
+                local_forms.add(entry.form)
+            elif verdict == PERSON:
+                person_forms.add(entry.form)
+            if verdict != KEEP:
+                continue
+            sentence = 0 if field == "title" else sentence_number(starts, start)
+            hits.append(
+                _Hit(start, end, entry, entry.entity_id, field, sentence, entry.signal, caps)
+            )
+        return hits, starts
+
+    # -- article-level decisions ----------------------------------------------------------
+
+    def _resolve(self, hits: list[_Hit], texts: dict[Field, str]) -> list[_Hit]:
+        """Decide flagged hits (Georgia, Korea, Congo, homographs, Jersey) from context."""
+        if not any(h.entry.flags for h in hits):
+            return hits
+        article = (texts.get("title") or "") + "\n" + texts.get("text", "")
+        plain_ids = {
+            h.entity_id
+            for h in hits
+            if not (h.entry.flags & {"homograph", "georgia", "korea", "congo", "jersey"})
+        }
+        by_sentence: dict[tuple[Field, int], set[str]] = {}
+        for h in hits:
+            if "korea" not in h.entry.flags:
+                by_sentence.setdefault((h.field, h.sentence), set()).add(h.entity_id)
+        cache: dict[str, object] = {}
+        kept: list[_Hit] = []
+        for h in hits:
+            flags = h.entry.flags
+            if not flags:
+                kept.append(h)
+                continue
+            text = texts[h.field]
+            if "homograph" in flags and not self._homograph_ok(h, text, article, plain_ids):
+                continue
+            if "jersey" in flags and ("New Jersey" in article or "N.J." in article):
+                continue
+            if "georgia" in flags and not self._georgia_is_country(h, text, article, cache):
+                continue
+            if "korea" in flags:
+                # Bare "Korea"/"Korean" is South Korea unless the sentence, or failing that
+                # the article, speaks of North Korea only.
+                same = by_sentence.get((h.field, h.sentence), set())
+                if "KR" not in same and (
+                    "KP" in same or ("KP" in plain_ids and "KR" not in plain_ids)
+                ):
+                    h.entity_id = "KP"
+            if "congo" in flags:
+                if "CG" in plain_ids and "CD" not in plain_ids:
+                    h.entity_id = "CG"
+                elif "CD" not in plain_ids and ctx.CONGO_REPUBLIC_CUES.search(article):
+                    h.entity_id = "CG"
+            kept.append(h)
+        return kept
+
+    def _drop_lone_capitals(self, hits: list[_Hit], texts: dict[Field, str]) -> list[_Hit]:
+        """Drop "Paris", "Lima", "Dublin" in US local news: a foreign capital with no foreign
+        country, organisation or second foreign capital anywhere in an article that names US
+        states is a US town."""
+        lone = {h.entity_id for h in hits if h.entry.kind == "capital" and h.entity_id != "US"}
+        if not lone or len(lone) > 1:
+            return hits
+        if any(h.entry.kind != "capital" and h.entity_id != "US" for h in hits):
+            return hits
+        article = (texts.get("title") or "") + "\n" + texts["text"]
+        if not self._state_anywhere.search(article):
+            return hits
+        return [h for h in hits if h.entry.kind != "capital" or h.entity_id == "US"]
+
+    def _homograph_ok(self, h: _Hit, text: str, article: str, plain_ids: set[str]) -> bool:
+        """ "Turkey" opening a sentence in a story that also says "turkey" is the bird."""
+        if h.entity_id in plain_ids:
+            return True
+        k = h.start - 1
+        while k >= 0 and text[k] in " \t\"'(\u201c\u2018":
+            k -= 1
+        # Opening a sentence or a line, a capital letter says nothing about the word.
+        at_start = h.field == "title" or k < 0 or text[k] in ".!?:\n"
+        if not at_start and not h.caps:
+            return True
+        word = self._homograph_words.get(h.entry.form)
+        return word is None or not word.search(article)
+
+    def _georgia_is_country(
+        self, h: _Hit, text: str, article: str, cache: dict[str, object]
+    ) -> bool:
+        """Weigh country cues (Tbilisi, Russia ...) against US-state cues (Atlanta, county ...)."""
+        lo = text.rfind("\n", 0, h.start) + 1
+        hi = text.find("\n", h.end)
+        sentence = text[lo : hi if hi >= 0 else len(text)]
+        country = len(ctx.GEORGIA_COUNTRY_CUES.findall(sentence))
+        state = len(ctx.GEORGIA_STATE_CUES.findall(sentence))
+        if country != state and (country == 0 or state == 0):
+            return country > state
+        if "article" not in cache:
+            a_country = len(ctx.GEORGIA_COUNTRY_CUES.findall(article))
+            a_state = len(ctx.GEORGIA_STATE_CUES.findall(article))
+            # The country needs positive evidence (Tbilisi, Russia, NATO ...): without it,
+            # "Georgia" in English-language news is as likely the state or a first name.
+            cache["article"] = a_country > a_state and not (
+                a_state == 0 and a_country == 1 and self._other_states.search(article)
+            )
+        return bool(cache["article"])
+
+    # -- public API ---------------------------------------------------------------------
+
+    def _hits(self, text: str, title: str | None) -> tuple[list[_Hit], dict[Field, str], list[int]]:
+        """Hits of both fields after every rule, the fields, and the text's sentence starts."""
+        texts: dict[Field, str] = {"text": text}
+        local_forms: set[str] = set()
+        person_forms: set[str] = set()
+        hits: list[_Hit] = []
+        if title:
+            texts["title"] = title
+            hits.extend(self._field_hits(title, "title", local_forms, person_forms)[0])
+        text_hits, starts = self._field_hits(text, "text", local_forms, person_forms)
+        hits.extend(text_hits)
+        if local_forms:
+            # One sense per discourse: once "Lebanon" is a US town, it is one throughout.
+            hits = [h for h in hits if h.entry.form not in local_forms]
+        if person_forms:
+            # Once "Michael Jordan" has appeared, a later bare "Jordan" is him, unless the
+            # words before it make it a place ("in Jordan", "to Jordan").
+            hits = [
+                h
+                for h in hits
+                if h.entry.form not in person_forms
+                or ctx.PLACE_PREPOSITION_BEFORE.search(
+                    texts[h.field], max(0, h.start - 20), h.start
+                )
+            ]
+        return self._drop_lone_capitals(self._resolve(hits, texts), texts), texts, starts
+
+    def detect(self, text: str, title: str | None = None) -> list[Mention]:
+        """All mentions in ``title`` (sentence 0) and ``text`` (sentences from 1)."""
+        hits, texts, starts = self._hits(text, title)
+        mentions = [m for f in ("title", "text") for m in self._mentions(hits, texts, f)]
+        if self.watchlist is not None:
+            mentions.extend(self._terms(texts, starts))
+            mentions.sort(key=lambda m: (m.field != "title", m.start, m.end, m.kind))
+        return mentions
+
+    def _mentions(self, hits: list[_Hit], texts: dict[Field, str], field: Field) -> list[Mention]:
+        if field not in texts:
+            return []
+        text = texts[field]
+        own = [h for h in hits if h.field == field]
+        countries = [h for h in own if h.entry.kind == "country"]
+        # Two country words joined by a hyphen ("China-Russia", "Sino-US") are a compound.
+        starts = {h.start: h for h in countries}
+        for h in countries:
+            nxt = starts.get(h.end + 1)
+            if nxt is not None and text[h.end] in _DASHES:
+                h.signal = "compound"
+                nxt.signal = "compound"
+        return [
+            Mention(
+                entity_id=h.entity_id,
+                kind=cast(MentionKind, h.entry.kind),
+                signal=cast(MentionSignal, h.signal),
+                start=h.start,
+                end=h.end,
+                sentence=h.sentence,
+                surface=text[h.start : h.end],
+                field=field,
+            )
+            for h in own
+        ]
+
+    def _terms(self, texts: dict[Field, str], text_starts: list[int]) -> list[Mention]:
+        assert self.watchlist is not None
+        out: list[Mention] = []
+        for field, text in texts.items():
+            starts = [0] if field == "title" else text_starts
+            for label, start, end in self.watchlist.find(text):
+                out.append(
+                    Mention(
+                        entity_id=f"term:{label}",
+                        kind="term",
+                        signal="term",
+                        start=start,
+                        end=end,
+                        sentence=0 if field == "title" else sentence_number(starts, start),
+                        surface=text[start:end],
+                        field=field,
+                    )
+                )
+        return out
+
+    def countries(
+        self, text: str, title: str | None = None, *, include_capitals: bool = False
+    ) -> set[str]:
+        """Distinct country ids mentioned in the document (capital metonymy optional)."""
+        kinds = {"country", "capital"} if include_capitals else {"country"}
+        hits = self._hits(text, title)[0]
+        return {h.entity_id for h in hits if h.entry.kind in kinds}
+
+
+def entity_reference(
+    gazetteer: Gazetteer | None = None,
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(entity_id, kind, display name, iso3, region) for every country and organisation."""
+    gaz = gazetteer or get_detector().gazetteer
+    rows: list[tuple[str, str, str, str | None, str | None]] = [
+        (c.id, "country", c.name, c.iso3, c.region) for c in gaz.countries.values()
+    ]
+    rows.extend((o.id, "organisation", o.name, None, None) for o in gaz.organisations.values())
+    return rows
+
+
+@lru_cache(maxsize=1)
+def get_detector() -> Detector:
+    """The process-wide detector built from the default data files."""
+    return Detector.from_data()
