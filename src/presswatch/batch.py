@@ -226,6 +226,32 @@ def build_batch(
     )
 
 
+def merge_batches(parts: Sequence[Batch], *, files_read: int = 0, articles_seen: int = 0) -> Batch:
+    """One batch from several (e.g. one per worker chunk), keeping each article's first copy."""
+    import pyarrow.compute as pc
+
+    seen: set[int] = set()
+    pieces: dict[str, list[pa.Table]] = {name: [] for name in _SCHEMAS}
+    rejects: list[Reject] = []
+    for part in parts:
+        ids = part.tables["articles"].column("article_id").to_pylist()
+        repeated = pa.array([i for i in ids if i in seen], pa.int64())
+        seen.update(ids)
+        for name, table in part.tables.items():
+            if len(repeated) and "article_id" in table.column_names:
+                table = table.filter(pc.invert(pc.is_in(table["article_id"], value_set=repeated)))
+            pieces[name].append(table)
+        rejects.extend(part.rejects)
+    tables = {name: pa.concat_tables(parts_) for name, parts_ in pieces.items()}
+    return Batch(
+        tables=tables,
+        undated=tables["articles"].column("published_at").null_count,
+        articles_seen=articles_seen,
+        files_read=files_read,
+        rejects=rejects,
+    )
+
+
 def _append(columns: dict[str, list[object]], **values: object) -> None:
     for key, value in values.items():
         columns[key].append(value)

@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from presswatch.batch import AnalysedArticle, Batch, RunInfo, build_batch, finish_run, write_batch
+from presswatch.batch import (
+    AnalysedArticle,
+    Batch,
+    RunInfo,
+    build_batch,
+    finish_run,
+    merge_batches,
+    write_batch,
+)
 from presswatch.derive import fingerprint
 from presswatch.models import Article, Mention, Reject
 
@@ -121,9 +129,10 @@ def _init_worker(detector: Detector, known: AbstractSet[int] = frozenset()) -> N
     _worker_known = known
 
 
-def _analyse_chunk(articles: list[Article]) -> list[AnalysedArticle]:
+def _analyse_chunk(articles: list[Article]) -> Batch:
+    # Workers return columnar tables: far cheaper to send back than Python objects.
     assert _worker_detector is not None, "worker started without a detector"
-    return [analyse(a, _worker_detector, _worker_known) for a in articles]
+    return build_batch([analyse(a, _worker_detector, _worker_known) for a in articles], [])
 
 
 class Analyser:
@@ -153,10 +162,13 @@ class Analyser:
             self._pool.terminate()
             self._pool = None
 
-    def run(self, articles: list[Article]) -> list[AnalysedArticle]:
-        """Analyse a batch, keeping its order."""
+    def run(self, articles: list[Article], rejects: list[Reject], files_read: int) -> Batch:
+        """Analyse one batch of articles into the store's rows."""
         if len(articles) < POOL_THRESHOLD or self.workers < 2:
-            return [analyse(a, self.detector, self.known) for a in articles]
+            analysed = [analyse(a, self.detector, self.known) for a in articles]
+            return build_batch(
+                analysed, rejects, files_read=files_read, articles_seen=len(articles)
+            )
         if self._pool is None:
             # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
             ctx = multiprocessing.get_context("fork")
@@ -165,7 +177,9 @@ class Analyser:
             )
         size = max(1, len(articles) // (self.workers * 4))
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
-        return [item for chunk in self._pool.map(_analyse_chunk, chunks) for item in chunk]
+        parts = self._pool.map(_analyse_chunk, chunks)
+        parts.append(build_batch([], rejects))
+        return merge_batches(parts, files_read=files_read, articles_seen=len(articles))
 
 
 # --- sinks: where finished batches go ---------------------------------------------------
@@ -249,11 +263,8 @@ def run_pipeline(
     files_before = 0
     with Analyser(detector, workers=workers, known=sink.known_ids()) as analyser:
         for articles, rejects in _batches(items, batch_size):
-            analysed = analyser.run(articles)
             files_now = files_read()
-            batch = build_batch(
-                analysed, rejects, files_read=files_now - files_before, articles_seen=len(articles)
-            )
+            batch = analyser.run(articles, rejects, files_now - files_before)
             files_before = files_now
             added, duplicates = sink.write(batch, run)
             summary.articles_seen += len(articles)
