@@ -194,6 +194,40 @@ POSITIVE = [
         "Palestine and Western Sahara",
         {("Palestine", "PS", "name"), ("Western Sahara", "EH", "name")},
     ),
+    # Context rules for US local news keep the country where it is meant (positive side).
+    (
+        "The Mexican-American War ended in 1848.",
+        {("Mexican", "MX", "compound"), ("American", "US", "compound")},
+    ),
+    (
+        "Russian-American relations soured.",
+        {("Russian", "RU", "compound"), ("American", "US", "compound")},
+    ),
+    ("Anglo-American talks resumed.", {("Anglo", "GB", "compound")}),
+    ("A spokesman for Anglo-American, the mining group, said.", {("Anglo", "GB", "compound")}),
+    ("Indian troops patrolled the border.", {("Indian", "IN", "demonym")}),
+    ("Indian traders reopened their shops.", {("Indian", "IN", "demonym")}),
+    ("Nixon's China Visit changed history.", {("China", "CN", "name")}),
+    ("Erdogan's Turkey Party Congress met.", {("Turkey", "TR", "name")}),
+    ("King Abdullah of Jordan, the monarch, spoke in Orange County.", {("Jordan", "JO", "name")}),
+    (
+        "President Mahmoud Abbas of Palestine, speaking to Cook County donors, smiled.",
+        {("Palestine", "PS", "name")},
+    ),
+    ("Beirut is the largest city of Lebanon.", {("Lebanon", "LB", "name")}),
+    ("Birkirkara, the largest town of Malta, grew.", {("Malta", "MT", "name")}),
+    ("She moved from Malta Road in Dublin to Malta.", {("Malta", "MT", "name")}),
+    ("French students protested in Paris.", {("French", "FR", "demonym")}),
+    ("Advanced Chinese weapons were shown.", {("Chinese", "CN", "demonym")}),
+    ("Rivals argued about French politics for hours.", {("French", "FR", "demonym")}),
+    ("Irish voters went to the polls on St. Patrick's Day.", {("Irish", "IE", "demonym")}),
+    ("Winds cut a Spanish festival short.", {("Spanish", "ES", "demonym")}),
+    ("The pension fund of Great Britian bought bonds.", {("Great Britian", "GB", "name")}),
+    ("Japan Air Lines ordered checks on its fleet.", {("Japan", "JP", "name")}),
+    ("The Russian Orthodox Church backed the Kremlin.", {("Russian", "RU", "demonym")}),
+    ("Syria and Jordan were charged with the talks.", {("Jordan", "JO", "name")}),
+    ("Officials from Gaza and Jordan said the border would open.", {("Jordan", "JO", "name")}),
+    ("The West Bank and Jordan were sentenced to share water.", {("Jordan", "JO", "name")}),
 ]
 
 
@@ -269,6 +303,37 @@ NEGATIVE = [
     ("It rained in Seattle, Washington, all week.", {"US"}),
     ("Greco-Roman wrestling and Anglo-Saxon poetry", {"GR", "GB"}),
     ("The Sinopec plant and the Indonesian navy", {"CN", "IN"}),
+    # Demonyms used for heritage, culture, language, religion (US local news).
+    ("The Mexican-American community gathered.", {"MX"}),
+    ("Irish-Americans marched down Main Street.", {"IE"}),
+    ("Finally the Anglo-Americans came in droves to Texas.", {"GB"}),
+    ("A Chinese-Canadian artist opened a studio.", {"CN"}),
+    ("Indian casinos in Florida pay no state tax.", {"IN"}),
+    ("A curfew for Negro and Indian servants was set in 1710.", {"IN"}),
+    ("Eighth-grade French students celebrated Mardi Gras.", {"FR"}),
+    ("She teaches Spanish at the high school.", {"ES"}),
+    ("He took AP French and Honors German.", {"FR", "DE"}),
+    ("Hoosiers are Irish for St. Patrick's Day.", {"IE"}),
+    ("Greek yogurt, Swedish meatballs and German chocolate cake", {"GR", "SE", "DE"}),
+    ("Belgian waffles with Canadian bacon", {"BE", "CA"}),
+    ("The Greek Orthodox church and the Dutch Reformed church held a festival.", {"GR", "NL"}),
+    ("Greek life on campus is growing.", {"GR"}),
+    ("The American flag flew at half-staff.", {"US"}),
+    ("He was an All-American guard.", {"US"}),
+    ("The Chinese New Year parade drew crowds.", {"CN"}),
+    ("The Indian Orchard Citizens Council met.", {"IN"}),
+    ("Japanese maple trees line the street.", {"JP"}),
+    ("The American Recovery and Reinvestment Act funds two roads.", {"US"}),
+    # Names that are also US towns, and business names.
+    ("Workers at Henry's Turkey Service were mistreated.", {"TR"}),
+    ("The town of Malta approved the budget.", {"MT"}),
+    ("The sale is at Malta Road in Malta this week.", {"MT"}),
+    (
+        "Darke County deputies said the driver, Galen Miller of Palestine, was treated.",
+        {"PS"},
+    ),
+    ("Authorities said Brown and Jordan shot a man on Main Street.", {"JO"}),
+    ("Then Smith and Jordan were arrested.", {"JO"}),
 ]
 
 
@@ -337,6 +402,31 @@ def test_us_town_holds_for_the_article(det: Detector) -> None:
     # Only names flagged us_town become towns through "police", "residents", "man" ...
     text = "Singapore residents were warned. Hong Kong police said China police helped."
     assert det.countries(text) == {"SG", "HK", "CN"}
+
+
+def test_indian_means_native_american_when_the_article_speaks_of_tribes(det: Detector) -> None:
+    text = "The Seminoles signed the compact. Also, Indian profits can't be taxed."
+    assert "IN" not in det.countries(text)
+    text = "The Seminoles met a trade delegation from New Delhi. Indian investors were keen."
+    assert "IN" in det.countries(text)
+    # "tribal" alone is no cue: India has tribal communities too.
+    assert "IN" in det.countries("The Indian tribal families of Jharkhand protested.")
+    assert "IN" in det.countries("Indian profits rose, the Mumbai exchange said.")
+
+
+def test_uk_is_the_university_of_kentucky_in_kentucky_news(det: Detector) -> None:
+    text = (
+        "The riders were treated at the University of Kentucky Medical Center in Lexington, "
+        "according to a UK spokesperson."
+    )
+    assert "GB" not in det.countries(text)
+    text = "UK basketball fans filled Rupp Arena as the Wildcats beat Florida, Ky. police said."
+    assert "GB" not in det.countries(text)
+    # A British cue, or no sign of the university, keeps the country.
+    text = "Kentucky bourbon sold well in the UK, distillers in Louisville said."
+    assert "GB" in det.countries(text)
+    text = "University of Kentucky researchers met UK officials in London."
+    assert "GB" in det.countries(text)
 
 
 def test_lone_foreign_capital_in_us_local_news_is_a_town(det: Detector) -> None:

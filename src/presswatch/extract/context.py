@@ -89,6 +89,47 @@ STRONG_LOCAL_BEFORE = re.compile(
     r"[A-Z][a-z]+, \d{1,3},(?:[ \t]+of)?)[ \t]+$"
 )
 TOWN_NAME_BEFORE = re.compile(r"\b(?:City|Town|Village|Township|Borough) of[ \t]+$")
+# For names that are also US towns (flag us_town) lower case is enough: "the town of Malta",
+# "the village of Lebanon"; "city of" stays out ("the largest city of Lebanon"), and so does a
+# superlative ("Birkirkara, the largest town of Malta").
+US_TOWN_NAME_BEFORE = re.compile(
+    r"\b(?:[Tt]he|[Aa]|of|in)[ \t]+(?:town|village|township|borough|hamlet) of[ \t]+$"
+)
+# "Galen Miller of Palestine," / "Jane Doe of Lebanon.": US newspapers give a person's home
+# town so. Both words must be capitalised names (not "King Abdullah of Jordan" - "King" is a
+# title - nor "Prime Minister of Malta").
+RESIDENT_OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+([A-Z][a-z]+)[ \t]+of[ \t]+$")
+RESIDENT_OF_END = re.compile(r"[ \t]*(?:[,.;)]|$)")
+# Words that make "<Word> <Word> of X" an institution, not a person: "National Bank of Cuba".
+INSTITUTION_WORDS = frozenset(
+    """bank national central republic university church council committee ministry embassy
+    government party union people state states army navy force forces police court assembly
+    congress parliament senate house institute college school center centre museum hospital
+    company corporation association society foundation league federation chamber port city town
+    county province region department office agency bureau board commission authority airport
+    station river lake island islands coast gulf sea bay mountains kingdom empire people's
+    development trade investment reserve exchange stock group fund""".split()
+)
+# "President Mahmoud Abbas of Palestine": a title before the name makes a dignitary.
+TITLE_BEFORE = re.compile(
+    r"\b(?:President|Prime Minister|Minister|King|Queen|Prince|Princess|Emir|Sultan|Sheikh|"
+    r"Ambassador|Envoy|General|Gen\.|Secretary|Chancellor|Premier|Governor|Mayor|Chief|"
+    r"Commander|Speaker|Patriarch|Archbishop|Bishop|Cardinal)[ \t]+$"
+)
+COUNTY_WORD = re.compile(r"\b(?:County|Parish|Township)(?![A-Za-z])")
+# "Malta Road in Malta": a road named after the town, in the town.
+ROAD_IN_BEFORE = re.compile(
+    r"([A-Z][a-z]+)[ \t]+(?:Road|Rd\.|Street|St\.|Avenue|Ave\.|Drive|Lane|Boulevard|Blvd\.|"
+    r"Pike|Highway)[ \t]+in[ \t]+$"
+)
+# Titles that make "<Title> <Name> of <country>" a dignitary, not a resident.
+TITLES = frozenset(
+    """king queen prince princess crown emir sultan sheikh president premier minister
+    ambassador envoy general gen colonel col major lieutenant lt captain capt admiral
+    secretary chancellor chief consul governor senator sen rep representative mayor pope
+    bishop archbishop patriarch cardinal imam rabbi father sister brother dr professor
+    prof judge justice foreign defence defense interior""".split()
+)
 # Weak: a street or natural feature named after the country ("Malta Road", "Peru Creek").
 WEAK_LOCAL_AFTER = re.compile(
     r"[ \t]+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Lane|Highway|Pike|"
@@ -129,11 +170,27 @@ US_HIGHWAY_AFTER = re.compile(
 LANGUAGE_AFTER = re.compile(
     r"[ \t]*-?[ \t]*(?:language|languages|speaker|speakers|speaking|class|classes|teacher|"
     r"teachers|lesson|lessons|course|courses|immersion|translation|translations|translator|"
-    r"translators|version|subtitles|dictionary|word|words|food|foods|cuisine|restaurant|"
+    r"translators|version|subtitles|dictionary|word|words|major|majors|minor|minors|"
+    r"tutor|tutors|tutoring|exam|exams|honor society|food|foods|cuisine|restaurant|"
     r"restaurants|dish|dishes|cooking|recipe|recipes|sausage|sausages|bread|pastry|pastries|"
     r"cheese|fries|dressing|toast|beer|coffee|pizza|bakery|deli|oven)(?![A-Za-z])"
 )
-LANGUAGE_END = re.compile(r"[ \t]*(?:[,.;:)!?\"'\u201d]|and(?![A-Za-z])|or(?![A-Za-z])|$)")
+# After "speaks/teaches/in French" the language ends the phrase or a preposition follows
+# ("teaches Spanish at the high school"); "in French politics" is the country.
+LANGUAGE_END = re.compile(
+    r"[ \t]*(?:[,.;:)!?\"'\u201d]|(?:and|or|at|to|for|with|from|on|as|this|next|last|since|"
+    r"while|when)(?![A-Za-z])|$)"
+)
+# A school level or exam before a language name makes it the school subject: "eighth-grade
+# French students", "AP Spanish", "Honors German" (never "advanced Chinese weapons").
+SCHOOL_WORDS = tuple(
+    """grade grader graders AP IB Honors honors conversational introductory remedial beginning
+    beginners beginners'""".split()
+)
+# str.endswith(SCHOOL_WORDS) is the cheap gate; this confirms a whole word ("upgrade" is not).
+SCHOOL_SUBJECT_BEFORE = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in SCHOOL_WORDS) + r")[ \t]+$"
+)
 LANGUAGES = frozenset(
     """French Spanish German Italian Portuguese Chinese Japanese Russian Korean Dutch Greek
     Turkish Polish Swedish Norwegian Danish Finnish Hungarian Czech Vietnamese Thai Indonesian
@@ -153,7 +210,89 @@ LANGUAGE_BEFORE = re.compile(
 # "Irish pub", "of Italian descent".
 CULTURE_AFTER = re.compile(
     r"[ \t]+(?:heritage|ancestry|descent|pub|pubs|music|song|songs|dance|dancing|dancers|folk|"
-    r"rock|culture|cuisine|food|foods|restaurant|restaurants|recipe|recipes)(?![A-Za-z])"
+    r"rock|culture|cuisine|food|foods|restaurant|restaurants|recipe|recipes|costume|costumes|"
+    r"yogurt|chocolate|meatball|meatballs|bacon|waffle|waffles|pastry|pastries|"
+    r"cake|cakes|sausage|sausages|bread|dumplings|noodles|pancakes|cookies|omelet|omelette|"
+    r"potato salad|dressing|fare|"
+    # "everyone is Irish on St. Patrick's Day": the holiday, not Ireland.
+    r"(?:for|on)[ \t]+(?:St\.?|Saint)[ \t]+(?:Patrick|Paddy))(?![A-Za-z])"
+)
+
+# "Mexican-American", "Irish-Americans", "Chinese-Canadian": an immigrant community's heritage
+# (the demonym before the hyphen is ancestry) when the plural noun or a word for people or
+# their culture follows, or the phrase ends ("She is Polish-American."); otherwise two states
+# ("Soviet-American statement", "Mexican-American War", "British-American co-operation").
+HERITAGE_SECOND = re.compile(
+    r"[-\u2010\u2011\u2012\u2013](?:American|Americans|Canadian|Canadians|Australian|"
+    r"Australians)(?![A-Za-z])"
+)
+HERITAGE_AFTER = re.compile(
+    r"[ \t]*(?:[,.;:)!?\"'\u201d]|$)|[ \t]+(?:community|communities|family|families|heritage|"
+    r"culture|cultural|neighborhood|neighborhoods|neighbourhood|population|voters|student|students|"
+    r"woman|women|man|men|girl|girls|boy|boys|child|children|kids|youth|teen|teens|artist|artists|"
+    r"writer|writers|author|poet|singer|actor|actress|musician|businessman|businesswoman|owner|"
+    r"owners|activist|activists|leader|leaders|immigrant|immigrants|descent|ancestry|veteran|"
+    r"veterans|club|clubs|museum|festival|chamber|parish|church|congregation|resident|residents|"
+    r"couple|parents|grandparents|mother|father|son|daughter|wife|husband)(?![A-Za-z])"
+)
+
+# "Indian" meaning Native American. Near-by words: "Indian casinos", "Negro and Indian
+# servants"; article cues: tribes, reservations, named nations, with no cue for India.
+NATIVE_AFTER = re.compile(
+    r"[ \t]+(?:gaming|casino|casinos|artifacts|artifact|arrowhead|arrowheads|burial|mound|"
+    r"mounds|mascot|mascots|removal|headdress|headdresses|captive|captives|wars|Wars|"
+    r"massacre|raid|raids|scouts|land claims)(?![A-Za-z])"
+)
+RACE_NEIGHBOUR_BEFORE = re.compile(
+    r"\b(?:Negro|Negroes|Black|Blacks|White|Whites|Mulatto|Colored|Coloured|black|white)"
+    r"(?:,|[ \t]+(?:and|or))[ \t]+$"
+)
+RACE_NEIGHBOUR_AFTER = re.compile(
+    r"(?:,|[ \t]+(?:and|or))[ \t]+(?:Negro|Negroes|Black|Blacks|White|Whites|Mulatto|Colored|"
+    r"Coloured|black|white)(?![A-Za-z])"
+)
+# Substrings looked for with ``in`` (C speed) before NATIVE_CUES confirms a whole word.
+NATIVE_WORDS = (
+    *("Indian tribe", "Indian reservation", "Indian Reservation", "Indian Affairs"),
+    *("Native American", "American Indian", "Crow Nation", "Ho-Chunk", "powwow", "pow-wow"),
+    *"""Seminole Cherokee Navajo Sioux Apache Choctaw Chickasaw Muscogee Mohegan Pequot Oneida
+    Ojibwe Chippewa Lakota Iroquois Comanche Hopi Pueblo Shawnee Miccosukee
+    Potawatomi Menominee""".split(),
+)
+NATIVE_CUES = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in NATIVE_WORDS) + r")(?:s|es)?(?![A-Za-z])"
+)
+# "tribal" alone is no cue: India has its tribal communities too.
+INDIA_CUES = re.compile(
+    r"\b(?:India|New Delhi|Delhi|Mumbai|Bombay|Bangalore|Bengaluru|Kolkata|Calcutta|Chennai|"
+    r"Hyderabad|Maharashtra|Kerala|Gujarat|Bihar|Assam|Karnataka|Rajasthan|Uttar Pradesh|Odisha|"
+    r"Jharkhand|Bengal|Punjab|Kashmir|Tamil|Adivasi|Hindu|Hindus|Hindi|Sikh|Sikhs|rupee|rupees|"
+    r"crore|lakh|Lok Sabha|BJP|Bollywood|Gandhi|Modi|Nehru|Pakistan|Bangladesh|Sri Lanka|Nepal)"
+    r"(?![A-Za-z])"
+)
+
+# "UK" meaning the University of Kentucky in Kentucky news ("UK basketball", "UK HealthCare"):
+# the article must name Kentucky and the university or its teams and say nothing British.
+KENTUCKY_CUES = ("Kentucky", "Ky.")
+UK_UNIVERSITY_CUES = re.compile(
+    r"\b(?:University of Kentucky|Wildcats|UK HealthCare|Rupp Arena|Lexington|Big Blue Nation|"
+    r"Commonwealth Stadium|Kroger Field|Chandler (?:Hospital|Medical Center))(?![A-Za-z])"
+)
+BRITAIN_CUES = re.compile(
+    r"\b(?:Britain|British|Briton|Britons|United Kingdom|England|English Channel|Scotland|"
+    r"Scottish|Wales|Welsh|London|Northern Ireland|Downing Street|Westminster|Whitehall|"
+    r"Prime Minister|Brexit|NHS|pounds? sterling|Oxford|Cambridge|Manchester|Birmingham|"
+    r"Liverpool|Edinburgh|Glasgow|Cardiff|Belfast|Crown Court|Europe|European)(?![A-Za-z])"
+)
+
+# "Henry's Turkey Service", "Bob's Peru Farm": a country name between someone's possessive
+# and a small-business word is a business name ("Nixon's China Visit" is not).
+POSSESSOR_BEFORE = re.compile(r"([A-Z][A-Za-z]+)['\u2019]s[ \t]+$")
+SMALL_BUSINESS_AFTER = re.compile(
+    r"(?:[ \t]+[A-Z][\w'\u2019&-]*){0,2}?[ \t]+(?:Service|Services|Supply|Farm|Farms|Ranch|Auto|"
+    r"Garage|Salon|Tavern|Inn|Diner|Pizza|Catering|Cleaning|Repair|Repairs|Center|Centre|Imports|"
+    r"Outlet|Boutique|Gallery|Studio|Motel|Lodge|Bar|Pub|Grill|Cafe|Kitchen|Market|Store|Shop)"
+    r"(?![A-Za-z])"
 )
 
 # A demonym that is a surname: "French said", "Finn told reporters".
@@ -161,6 +300,15 @@ SPEECH_AFTER = re.compile(
     r"[ \t]+(?:said|says|told|added|noted|explained|stated|wrote|asked)(?![A-Za-z])"
 )
 
+# "Brown and Jordan shot a man": a lone capitalised word (not the end of a longer name such as
+# "West Bank" or "Arab Republic") joined to the name, and a verb of a person's deed after them.
+SURNAME_AND_BEFORE = re.compile(r"(?:([A-Za-z]+)[ \t]+)?\b([A-Z][a-z]+)[ \t]+and[ \t]+$")
+OPENERS = frozenset("then but and so also when after while as".split())
+DEED_AFTER = re.compile(
+    r"[ \t]+(?:shot|stabbed|killed|robbed|beat|fled|ran|pleaded|testified|confessed|were "
+    r"(?:arrested|charged|indicted|convicted|sentenced|married)|got married|divorced)"
+    r"(?![A-Za-z])"
+)
 PLACE_PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|to|from|of|into|across|visited|visit|visiting|neighbouring|neighboring)[ \t]+$"
 )

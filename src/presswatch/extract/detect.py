@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -122,6 +122,34 @@ def _is_title_case(text: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
+# Flags whose hits are decided from context, so they are no evidence for other hits.
+_CONTEXT_FLAGS = frozenset(
+    {"homograph", "georgia", "korea", "congo", "jersey", "native", "kentucky"}
+)
+
+
+def _native_american_sense(article: str) -> bool:
+    """ "Indian" means Native American: tribes or reservations and nothing about India."""
+    if not any(word in article for word in ctx.NATIVE_WORDS):
+        return False
+    return bool(ctx.NATIVE_CUES.search(article)) and not ctx.INDIA_CUES.search(article)
+
+
+def _kentucky_sense(article: str) -> bool:
+    """ "UK" is the University of Kentucky: Kentucky and the university, nothing British."""
+    return (
+        any(word in article for word in ctx.KENTUCKY_CUES)
+        and bool(ctx.UK_UNIVERSITY_CUES.search(article))
+        and not ctx.BRITAIN_CUES.search(article)
+    )
+
+
+def _cached(cache: dict[str, object], key: str, test: Callable[[str], bool], article: str) -> bool:
+    if key not in cache:
+        cache[key] = test(article)
+    return bool(cache[key])
+
+
 class Detector:
     """Find country, capital, organisation and watch-list mentions in a title and a text."""
 
@@ -205,6 +233,15 @@ class Detector:
         """Rules that only look at the words around one hit: KEEP, DROP, LOCAL or PERSON."""
         flags = entry.flags
         after = text[end : end + 1]
+        if after in _DASHES and entry.signal in ("demonym", "compound"):
+            heritage = ctx.HERITAGE_SECOND.match(text, end)
+            # A prefix ("Anglo-American", "Sino-Canadian") names two states or a company
+            # (Anglo American plc) unless it is the plural noun: "Anglo-Americans".
+            if heritage and (
+                heritage.group(0).endswith("s")
+                or (entry.signal == "demonym" and ctx.HERITAGE_AFTER.match(text, heritage.end()))
+            ):
+                return DROP  # "Mexican-American community", "Anglo-Americans" (ancestry)
         if entry.signal == "compound":
             # "Sino" counts only as the first part of a compound: "Sino-US", "Sino-African".
             ok = after in _DASHES and text[end + 1 : end + 2].isalpha()
@@ -239,10 +276,28 @@ class Detector:
                 and ctx.TOWN_NAME_BEFORE.search(text, lo, start)
             ):
                 return LOCAL  # "City of Turkey"
+            if "us_town" in flags and prev2 in ("f ", "n "):
+                verdict = self._us_town_verdict(text, lo, start, end, entry)
+                if verdict != KEEP:
+                    return verdict
             if prev2 == "e " and ctx.NEIGHBOURHOOD_BEFORE.search(text, lo, start):
                 return DROP  # "Little Italy"
         if prev2[1:] == " " and prev2[:1].isupper() and ctx.SHIP_BEFORE.search(text, lo, start):
             return DROP  # "USS Tripoli"
+        if (
+            prev2 == "s "
+            and entry.kind == "country"
+            and entry.signal == "name"
+            and text[start - 3 : start - 2] in ("'", "\u2019")
+            and after == " "
+        ):
+            owner = ctx.POSSESSOR_BEFORE.search(text, lo, start)
+            if (
+                owner
+                and owner.group(1) not in self._all_forms
+                and ctx.SMALL_BUSINESS_AFTER.match(text, end)
+            ):
+                return DROP  # "Henry's Turkey Service": a business name
         if entry.signal in ("name", "demonym", "capital"):
             org_like = nxt.isupper() or text.startswith(("and ", "& "), end + 1)
             heads = ctx.ORGANISATION_AFTER_CAPS if caps else ctx.ORGANISATION_AFTER
@@ -265,10 +320,24 @@ class Detector:
         if caps:
             return KEEP
         if entry.signal == "demonym" and entry.form in ctx.LANGUAGES:
-            if ctx.LANGUAGE_AFTER.match(text, end) or (
-                ctx.LANGUAGE_BEFORE.search(text, lo, start) and ctx.LANGUAGE_END.match(text, end)
+            if (
+                ctx.LANGUAGE_AFTER.match(text, end)
+                or (
+                    ctx.LANGUAGE_BEFORE.search(text, lo, start)
+                    and ctx.LANGUAGE_END.match(text, end)
+                )
+                or (
+                    text.endswith(ctx.SCHOOL_WORDS, lo, start - 1)
+                    and ctx.SCHOOL_SUBJECT_BEFORE.search(text, lo, start)
+                )
             ):
                 return DROP  # the language or the cuisine, not the country
+        if "native" in flags and (
+            ctx.NATIVE_AFTER.match(text, end)
+            or ctx.RACE_NEIGHBOUR_BEFORE.search(text, lo, start)
+            or ctx.RACE_NEIGHBOUR_AFTER.match(text, end)
+        ):
+            return DROP  # "Indian casinos", "Negro and Indian servants": Native Americans
         if entry.signal == "demonym" and after == " " and ctx.CULTURE_AFTER.match(text, end):
             return DROP  # "Irish heritage", "Italian food"
         if entry.signal == "demonym" and " " not in entry.form:
@@ -291,6 +360,49 @@ class Detector:
                 if text[max(0, start - 3) : start] != "of ":
                     # Only this hit: "Paris Agreement" says nothing about the next "Paris".
                     return DROP  # "Jordan Henderson", "Chad LaBumbard"
+            if text[start - 5 : start] == " and " and entry.kind == "country":
+                pair = ctx.SURNAME_AND_BEFORE.search(text, lo, start)
+                other = pair.group(2) if pair else ""
+                word_before = (pair.group(1) or "") if pair else ""
+                if (
+                    pair
+                    # not the end of a longer name: "West Bank and Jordan"
+                    and not (word_before[:1].isupper() and word_before.lower() not in ctx.OPENERS)
+                    and other not in self._all_forms
+                    and other.lower() not in ctx.NOT_GIVEN_NAMES
+                    and not self._state_anywhere.fullmatch(other)
+                    and ctx.DEED_AFTER.match(text, end)
+                ):
+                    return DROP  # "Brown and Jordan shot ...": two surnames doing something
+        return KEEP
+
+    def _us_town_verdict(self, text: str, lo: int, start: int, end: int, entry: _Entry) -> int:
+        """Context before a name that is also a US town: "town of Malta", "Malta Road in Malta",
+        "Galen Miller of Palestine," (in a text that speaks of a county)."""
+        if text[start - 2 : start] == "f ":
+            if ctx.US_TOWN_NAME_BEFORE.search(text, lo, start):
+                return LOCAL  # "the town of Malta"
+            person = ctx.RESIDENT_OF_BEFORE.search(text, max(0, start - 60), start)
+            if (
+                person
+                and ctx.RESIDENT_OF_END.match(text, end)
+                and not any(
+                    w.lower() in ctx.TITLES
+                    or w.lower() in ctx.NOT_GIVEN_NAMES
+                    or w.lower() in ctx.INSTITUTION_WORDS
+                    or w in self._all_forms
+                    for w in person.groups()
+                )
+                and not ctx.TITLE_BEFORE.search(text, max(0, person.start() - 30), person.start())
+                and ctx.COUNTY_WORD.search(text)
+            ):
+                # Only this hit: "Fidel Castro of Cuba," may stand in a story that names
+                # Florida, and must not turn the article's other "Cuba"s into a town.
+                return DROP  # "Galen Miller of Palestine," in a county news story
+        else:
+            road = ctx.ROAD_IN_BEFORE.search(text, lo, start)
+            if road and road.group(1) == entry.form:
+                return LOCAL  # "Malta Road in Malta"
         return KEEP
 
     @staticmethod
@@ -367,11 +479,7 @@ class Detector:
         if not any(h.entry.flags for h in hits):
             return hits
         article = (texts.get("title") or "") + "\n" + texts.get("text", "")
-        plain_ids = {
-            h.entity_id
-            for h in hits
-            if not (h.entry.flags & {"homograph", "georgia", "korea", "congo", "jersey"})
-        }
+        plain_ids = {h.entity_id for h in hits if not (h.entry.flags & _CONTEXT_FLAGS)}
         by_sentence: dict[tuple[Field, int], set[str]] = {}
         for h in hits:
             if "korea" not in h.entry.flags:
@@ -387,6 +495,10 @@ class Detector:
             if "homograph" in flags and not self._homograph_ok(h, text, article, plain_ids):
                 continue
             if "jersey" in flags and ("New Jersey" in article or "N.J." in article):
+                continue
+            if "native" in flags and _cached(cache, "native", _native_american_sense, article):
+                continue
+            if "kentucky" in flags and _cached(cache, "kentucky", _kentucky_sense, article):
                 continue
             if "georgia" in flags and not self._georgia_is_country(h, text, article, cache):
                 continue

@@ -30,6 +30,8 @@ KNOWN_FLAGS = frozenset(
         "noplural",
         "needs_the",
         "us_town",
+        "native",
+        "kentucky",
     }
 )
 
