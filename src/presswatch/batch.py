@@ -7,7 +7,7 @@ process to import, so both paths store exactly the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,7 +165,6 @@ def build_batch(
     seen: set[int] = set()
     terms_seen: set[int] = set()
     undated = 0
-    from presswatch.extract.terms import term_id
 
     for item in analysed:
         fp = item.fingerprint
@@ -194,7 +193,7 @@ def build_batch(
             ingested_at=now,
         )
         _add_mentions(cols, fp.article_id, item.mentions)
-        ids = [term_id(term) for term in item.terms]
+        ids = _term_ids(item.terms)
         for key, term in zip(ids, item.terms, strict=True):
             if key not in terms_seen:
                 terms_seen.add(key)
@@ -250,6 +249,26 @@ def merge_batches(parts: Sequence[Batch], *, files_read: int = 0, articles_seen:
         files_read=files_read,
         rejects=rejects,
     )
+
+
+_TERM_ID_CACHE: dict[str, int] = {}
+_TERM_ID_CACHE_LIMIT = 2_000_000
+
+
+def _term_ids(terms: Iterable[str]) -> list[int]:
+    """Stable ids for terms; a plain dict cache because most terms recur in every batch."""
+    from presswatch.extract.terms import term_id
+
+    cache = _TERM_ID_CACHE
+    if len(cache) > _TERM_ID_CACHE_LIMIT:
+        cache.clear()
+    out = []
+    for term in terms:
+        key = cache.get(term)
+        if key is None:
+            key = cache[term] = term_id(term)
+        out.append(key)
+    return out
 
 
 def _append(columns: dict[str, list[object]], **values: object) -> None:

@@ -1,0 +1,334 @@
+"""Figures from query-layer DataFrames: plotly charts and word-cloud PNGs.
+
+No SQL and no Streamlit here. Labels that come from data (entity names, source names,
+terms, titles) are HTML-escaped before they reach plotly, because plotly renders a subset
+of HTML in titles, tick labels and hover text.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+MEASURE_LABELS: dict[str, str] = {
+    "mentions": "Mentions",
+    "articles": "Articles mentioning",
+    "share": "Share of articles",
+    "per10k_words": "Mentions per 10,000 words",
+    "raw": "Co-occurrences",
+    "jaccard": "Jaccard",
+    "pmi": "PMI",
+    "npmi": "NPMI",
+}
+
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "template": "plotly_white"}
+
+
+def esc(text: object) -> str:
+    """Escape untrusted text for plotly labels (``<``, ``>``, ``&``)."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def _empty(title: str, message: str = "No data for these filters") -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=esc(title), **_LAYOUT)
+    fig.add_annotation(text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def line_over_time(df: pd.DataFrame, measure: str = "mentions", title: str = "") -> go.Figure:
+    """Lines per entity from ``queries.mentions_over_time`` (columns period, label, value)."""
+    if df.empty:
+        return _empty(title)
+    fig = go.Figure()
+    ylabel = MEASURE_LABELS.get(measure, measure)
+    is_share = measure == "share"
+    for label, part in df.groupby("label", sort=False):
+        name = esc(label)
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"],
+                y=part["value"],
+                mode="lines+markers",
+                name=name,
+                customdata=np.stack(
+                    [part["mentions"], part["articles"], part["total_articles"]], axis=-1
+                ),
+                hovertemplate=(
+                    f"<b>{name}</b><br>%{{x|%Y-%m-%d}}<br>{esc(ylabel)}: "
+                    + ("%{y:.1%}" if is_share else "%{y:,.3~f}")
+                    + "<br>mentions %{customdata[0]:,} · articles %{customdata[1]:,}"
+                    " of %{customdata[2]:,}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        title=esc(title),
+        yaxis_title=esc(ylabel),
+        hovermode="closest",
+        legend_title_text="",
+        **_LAYOUT,
+    )
+    if is_share:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def articles_per_period_bars(df: pd.DataFrame, title: str = "Articles per period") -> go.Figure:
+    """Bars from ``queries.articles_per_period`` (columns period, articles)."""
+    if df.empty:
+        return _empty(title)
+    fig = go.Figure(
+        go.Bar(
+            x=df["period"],
+            y=df["articles"],
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,} articles<extra></extra>",
+        )
+    )
+    fig.update_layout(title=esc(title), yaxis_title="Articles", bargap=0.1, **_LAYOUT)
+    return fig
+
+
+def top_entities_bars(df: pd.DataFrame, title: str = "", value: str = "articles") -> go.Figure:
+    """Horizontal bars from ``queries.top_entities`` (columns name, articles, mentions)."""
+    if df.empty:
+        return _empty(title)
+    part = df.iloc[::-1]  # largest on top
+    fig = go.Figure(
+        go.Bar(
+            x=part[value],
+            y=[esc(n) for n in part["name"]],
+            orientation="h",
+            customdata=np.stack([part["articles"], part["mentions"]], axis=-1),
+            hovertemplate=(
+                "%{y}: %{customdata[0]:,} articles, %{customdata[1]:,} mentions<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        title=esc(title),
+        xaxis_title=esc(MEASURE_LABELS.get(value, value.capitalize())),
+        height=max(250, 28 * len(df) + 80),
+        **_LAYOUT,
+    )
+    return fig
+
+
+def cooccurrence_heatmap(matrix: pd.DataFrame, measure: str = "raw", title: str = "") -> go.Figure:
+    """Heatmap of a square matrix from ``queries.cooccurrence_matrix`` (NaN cells blank)."""
+    if matrix.empty:
+        return _empty(title)
+    labels = [esc(n) for n in matrix.index]
+    z = matrix.to_numpy(dtype=float)
+    diverging = measure in ("pmi", "npmi")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=labels,
+            colorscale="RdBu" if diverging else "Blues",
+            reversescale=diverging,
+            zmid=0 if diverging else None,
+            hovertemplate="%{y} & %{x}: %{z:,.3~f}<extra></extra>",
+            colorbar={"title": {"text": esc(MEASURE_LABELS.get(measure, measure))}},
+        )
+    )
+    fig.update_layout(title=esc(title), height=max(400, 26 * len(labels) + 150), **_LAYOUT)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def network_layout(
+    nodes: Sequence[str],
+    edges: Sequence[tuple[str, str, float]],
+    *,
+    iterations: int = 100,
+    seed: int = 7,
+) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold positions in [-1, 1]² (numpy), starting from a circle.
+
+    Deterministic for the same input (fixed seed), so a shared link shows the same picture.
+    """
+    n = len(nodes)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    index = {name: i for i, name in enumerate(nodes)}
+    angles = np.linspace(0, 2 * math.pi, n, endpoint=False)
+    pos = np.column_stack([np.cos(angles), np.sin(angles)])
+    rng = np.random.default_rng(seed)
+    pos += rng.normal(scale=0.01, size=pos.shape)
+    w = np.zeros((n, n))
+    for a, b, weight in edges:
+        if a in index and b in index and weight > 0:
+            w[index[a], index[b]] = w[index[b], index[a]] = weight
+    if w.max() > 0:
+        w = w / w.max()
+    k = math.sqrt(4.0 / n)
+    temp = 0.1
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.linalg.norm(delta, axis=-1)
+        np.fill_diagonal(dist, 1.0)
+        dist = np.maximum(dist, 1e-3)
+        repulse = (k * k / dist**2)[:, :, None] * delta
+        attract = (w * dist / k)[:, :, None] * delta
+        disp = (repulse - attract).sum(axis=1)
+        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+        pos += disp / length[:, None] * np.minimum(length, temp)[:, None]
+        temp *= 0.97
+    pos -= pos.mean(axis=0)
+    scale = np.abs(pos).max() or 1.0
+    pos /= scale
+    return {name: (float(pos[i, 0]), float(pos[i, 1])) for name, i in index.items()}
+
+
+def network_figure(
+    nodes: pd.DataFrame, pairs: pd.DataFrame, measure: str = "raw", title: str = ""
+) -> go.Figure:
+    """Network of countries: nodes from ``queries.cooccurrence_nodes`` (entity_id, name,
+    units), edges from ``queries.cooccurrence`` rows with a positive, non-NaN ``value``."""
+    if nodes.empty:
+        return _empty(title)
+    edges_df = pairs[pairs["value"].notna() & (pairs["value"] > 0) & (pairs["n_ab"] > 0)]
+    edges = [
+        (str(a), str(b), float(v))
+        for a, b, v in zip(edges_df["a"], edges_df["b"], edges_df["value"], strict=True)
+    ]
+    pos = network_layout([str(e) for e in nodes["entity_id"]], edges)
+    traces: list[go.Scatter] = []
+    vmax = max((e[2] for e in edges), default=1.0) or 1.0
+    # edges in a few width classes, one trace each (None breaks the line between edges):
+    # a trace per edge costs ~4 ms in plotly, which a 15-country view multiplies by 105
+    classes = 4
+    for k in range(classes):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b, v in edges:
+            if min(int(v / vmax * classes), classes - 1) == k:
+                (x0, y0), (x1, y1) = pos[a], pos[b]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+        if xs:
+            traces.append(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"width": 0.75 + 1.75 * k, "color": "rgba(80,110,160,0.45)"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    names = [esc(n) for n in nodes["name"]]
+    units = nodes["units"].to_numpy(dtype=float)
+    size = 10 + 30 * np.sqrt(units / units.max()) if units.size and units.max() > 0 else 12
+    traces.append(
+        go.Scatter(
+            x=[pos[str(e)][0] for e in nodes["entity_id"]],
+            y=[pos[str(e)][1] for e in nodes["entity_id"]],
+            mode="markers+text",
+            text=names,
+            textposition="top center",
+            marker={"size": size, "color": "#1f77b4", "line": {"width": 1, "color": "white"}},
+            customdata=nodes["units"],
+            hovertemplate="%{text}: %{customdata:,} units<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig = go.Figure(data=traces)
+    fig.update_layout(title=esc(title), height=600, **_LAYOUT)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return fig
+
+
+# --------------------------------------------------------------------------- word cloud
+
+
+def _wordcloud_font() -> Path:
+    import wordcloud
+
+    return Path(wordcloud.__file__).with_name("DroidSansMono.ttf")
+
+
+@lru_cache(maxsize=1)
+def _drawable_codepoints() -> frozenset[int]:
+    """Code points the word cloud's bundled font has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(_wordcloud_font()), lazy=True)
+    cmap = font.getBestCmap() or {}
+    return frozenset(cmap)
+
+
+def drawable(term: str) -> bool:
+    """True when every character of ``term`` has a glyph in the word-cloud font."""
+    cps = _drawable_codepoints()
+    return all(ord(ch) in cps for ch in term)
+
+
+def wordcloud_png(
+    frequencies: Mapping[str, float], *, width: int = 1200, height: int = 600, max_words: int = 150
+) -> tuple[bytes, list[str]]:
+    """PNG bytes of a word cloud, plus the terms skipped because the font cannot draw them.
+
+    Frequencies must be positive (use counts, or G² for keyness). Deterministic
+    (fixed random_state) so the same data gives the same picture.
+    """
+    from wordcloud import WordCloud
+
+    usable = {t: float(v) for t, v in frequencies.items() if v and v > 0 and math.isfinite(v)}
+    skipped = [t for t in usable if not drawable(t)]
+    for t in skipped:
+        del usable[t]
+    # lay out at half size and draw at 2x: wordcloud's own advice for big images, about
+    # 3-4x faster than laying out the full canvas, with the same output size
+    scale = 2 if width >= 400 and height >= 200 else 1
+    cloud = WordCloud(
+        width=width // scale,
+        height=height // scale,
+        scale=scale,
+        background_color="white",
+        max_words=max_words,
+        random_state=7,
+        collocations=False,
+        prefer_horizontal=0.9,
+        font_path=str(_wordcloud_font()),
+    )
+    image = cloud.generate_from_frequencies(usable if usable else {"(no terms)": 1.0}).to_image()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue(), skipped
+
+
+def term_table(df: pd.DataFrame, mode: str = "frequency") -> pd.DataFrame:
+    """Display table of top terms (rank, term, counts and scores rounded); text left raw.
+
+    ``df`` is ``queries.term_frequencies`` (mode "frequency") or ``queries.term_keyness``
+    ("distinctive") output. Streamlit's dataframe renders cells as text, so no escaping
+    is applied here; escape if you render it as HTML.
+    """
+    if mode == "distinctive":
+        cols = ["term", "target_n", "ref_n", "target_per10k", "ref_per10k", "g2", "log_ratio"]
+    else:
+        cols = ["term", "n", "articles", "per10k"]
+    out = df.loc[:, [c for c in cols if c in df.columns]].copy()
+    for c in ("target_per10k", "ref_per10k", "per10k", "log_ratio"):
+        if c in out:
+            out[c] = out[c].round(2)
+    if "g2" in out:
+        out["g2"] = out["g2"].round(1)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out.reset_index(drop=True)

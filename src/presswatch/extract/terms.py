@@ -1,0 +1,201 @@
+"""The term tokeniser behind the term index (word cloud, keyness and keyword search).
+
+Scheme (one pass over ``title + text``, lower-cased):
+
+- **Unigrams**: word tokens of letters/digits, with internal hyphens and apostrophes kept
+  ("anti-china", "don't"), the possessive 's dropped ("China's" -> "china"), dotted
+  acronyms kept whole ("U.S." -> "u.s."). Tokens of one character, tokens longer than
+  ``MAX_TOKEN_CHARS`` and stopwords (data/stopwords.txt) are not indexed. Numbers of two or
+  more digits are indexed (search for "2022" works; the word cloud hides them by default).
+- **Listed phrases** (data/phrases.txt): counted wherever their tokens occur in sequence
+  (any whitespace between, no punctuation); they may bridge stopwords ("community with a
+  shared future"). A phrase is only looked for when all its words occur in the article,
+  and then by a substring count over the joined token stream, so a long list costs little.
+- **Automatic bigrams**: two adjacent indexed unigrams with no stopword or punctuation
+  between them ("joint exercise", "foreign minister") — kept only when the pair occurs at
+  least ``MIN_BIGRAM_COUNT`` times in the article (the title counts), and at most
+  ``MAX_BIGRAMS`` per article (most frequent first).
+
+Why bounded: unigrams are needed for search and grow with vocabulary, but the number of
+distinct adjacent pairs grows with article length; keeping only repeated pairs (plus the
+curated phrase list) adds a few dozen rows per article at most, so the index stays about
+``distinct words + 30`` rows per article, usable at a million articles.
+
+``term_id`` is a stable 63-bit id (blake2b of the UTF-8 term), the same in every process.
+Keyword search (presswatch.textquery) tokenises query words with ``tokenize`` so a query
+word finds exactly the articles whose index contains it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import compress, islice, pairwise, repeat
+from operator import le
+from pathlib import Path
+
+from presswatch.settings import DATA_DIR
+
+STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+PHRASES_PATH = DATA_DIR / "phrases.txt"
+
+MAX_TOKEN_CHARS = 40
+MIN_BIGRAM_COUNT = 2
+MAX_BIGRAMS = 30
+
+# Curly apostrophes and Unicode hyphens become their ASCII forms before tokenising.
+_REPLACEMENTS = (
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u02bc", "'"),
+    ("\u2010", "-"),
+    ("\u2011", "-"),
+)
+_NORMALISE = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
+)
+
+# Alternatives, in order: words (internal hyphens/apostrophes kept, but an apostrophe
+# followed by a lone "s" ends the word, and that possessive is consumed outside the
+# group; a dotted acronym such as "u.s." continues the word), then punctuation that breaks
+# a phrase (returned as a one-character token, never indexed, so no bigram spans it).
+_TOKEN_RE = re.compile(
+    r"([^\W_]+(?:-[^\W_]+|'(?!s\b)[^\W_]+)*(?:\.(?:[^\W\d_]\.)+)?"
+    r"|[.,;:!?()\"\u201c\u201d\u2014\u2013])(?:'s\b)?"
+)
+_BREAKERS = frozenset('.,;:!?()"\u201c\u201d\u2014\u2013')
+
+
+def _read_list(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a data file, lower-cased and whitespace-collapsed."""
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            out.append(" ".join(line.split()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _default_stopwords() -> frozenset[str]:
+    return frozenset(w.translate(_NORMALISE) for w in _read_list(STOPWORDS_PATH))
+
+
+@lru_cache(maxsize=1)
+def _stop_and_breakers() -> frozenset[str]:
+    return _default_stopwords() | _BREAKERS
+
+
+def _normalise(text: str) -> str:
+    """Curly apostrophes and Unicode hyphens to ASCII (``str.replace`` is much faster than
+    ``str.translate`` on non-ASCII text, and a no-op scan when the character is absent)."""
+    for src, dst in _REPLACEMENTS:
+        if src in text:
+            text = text.replace(src, dst)
+    return text
+
+
+def load_stopwords(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The stopwords of data/stopwords.txt plus ``extra`` (lower-cased, stripped)."""
+    base = _default_stopwords()
+    more = {w.strip().lower().translate(_NORMALISE) for w in extra if w and w.strip()}
+    return base | more if more else base
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens of ``text`` (no stopword removal, punctuation dropped)."""
+    return [t for t in _TOKEN_RE.findall(text.lower().translate(_NORMALISE)) if t not in _BREAKERS]
+
+
+def index_tokens(text: str) -> list[str]:
+    """The tokens of ``text`` that the term index stores (stopwords and 1-char tokens removed)."""
+    stop = _default_stopwords()
+    return [t for t in tokenize(text) if t not in stop and 1 < len(t) <= MAX_TOKEN_CHARS]
+
+
+def is_indexed_word(token: str) -> bool:
+    """Whether a single token (already lower-cased) would be stored in the term index."""
+    return token not in _default_stopwords() and 1 < len(token) <= MAX_TOKEN_CHARS
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Listed phrases of two or more tokens: (phrase as indexed, its tokens)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _read_list(PHRASES_PATH):
+        toks = tuple(t for t in tokenize(line.translate(_NORMALISE)))
+        if len(toks) >= 2:  # one-token entries are ordinary unigrams already
+            out.setdefault(" ".join(toks), toks)
+    return tuple(out.items())
+
+
+def listed_phrases() -> frozenset[str]:
+    """The multi-word phrases of data/phrases.txt as indexed (tokens joined by one space).
+
+    Each is counted in every article where its tokens occur in sequence, so the index
+    answers a search for it exactly (no text verification needed).
+    """
+    return frozenset(p for p, _toks in _phrases())
+
+
+def _phrase_counts(toks: list[str], pairs: Counter[tuple[str, str]]) -> dict[str, int]:
+    """Counts of listed phrases as consecutive tokens (punctuation tokens break a phrase).
+
+    A two-word phrase is read straight from the adjacent-pair counts; a longer one is
+    looked for only when each of its adjacent pairs occurs, then counted by a C-level
+    substring count over the joined token stream.
+    """
+    found: dict[str, int] = {}
+    joined = ""
+    for phrase, ptoks in _phrases():
+        n = pairs.get((ptoks[0], ptoks[1]), 0)
+        if n and len(ptoks) > 2:
+            if not all(pair in pairs for pair in pairwise(ptoks[1:])):
+                continue
+            if not joined:
+                joined = " " + " ".join(toks) + " "
+            n = joined.count(" " + phrase + " ")
+        if n:
+            found[phrase] = n
+    return found
+
+
+def article_terms(title: str | None, text: str) -> dict[str, int]:
+    """Term -> occurrences in title + text: unigrams, listed phrases and repeated bigrams."""
+    body = f"{title}\n.\n{text}" if title else text
+    toks = _TOKEN_RE.findall(_normalise(body.lower()))
+    counts = Counter(toks)  # C-level counting; filter the (much smaller) distinct set after
+    kept = counts.keys() - _stop_and_breakers()  # C-level set difference
+    terms = {t: counts[t] for t in kept if 1 < len(t) <= MAX_TOKEN_CHARS}
+    # Bigrams: count all adjacent pairs in C, then keep repeated pairs of indexed words;
+    # the "repeated" mask is computed in C too (map/compress), as most pairs occur once.
+    pairs = Counter(zip(toks, islice(toks, 1, None), strict=False))
+    repeated = compress(pairs.items(), map(le, repeat(MIN_BIGRAM_COUNT), pairs.values()))
+    bigrams = [
+        (c, a, b)
+        for (a, b), c in repeated
+        if a in terms and b in terms and not (a.isdigit() or b.isdigit())
+    ]
+    if len(bigrams) > MAX_BIGRAMS:
+        bigrams.sort(key=lambda x: (-x[0], x[1], x[2]))
+        del bigrams[MAX_BIGRAMS:]
+    for c, a, b in bigrams:
+        terms[f"{a} {b}"] = c
+    for phrase, c in _phrase_counts(toks, pairs).items():
+        terms[phrase] = max(terms.get(phrase, 0), c)
+    return terms
+
+
+_MASK63 = (1 << 63) - 1
+
+
+@lru_cache(maxsize=1 << 18)
+def term_id(term: str) -> int:
+    """Stable id of a term: the first 8 bytes of blake2b(term), masked to 0 <= id < 2**63."""
+    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & _MASK63
