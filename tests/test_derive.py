@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from presswatch.derive import CountryPair, country_pairs, entity_counts, fingerprint
+from presswatch.derive import (
+    CountryPair,
+    country_pairs,
+    country_sentence_counts,
+    entity_counts,
+    fingerprint,
+)
 from presswatch.models import Mention
 
 
@@ -33,8 +39,24 @@ def test_entity_counts_keep_capital_metonymy_apart() -> None:
         _m("CN", 2, "capital", "capital"),
         _m("org:UN", 1, "organisation"),
     ]
-    counts = {(c.entity_id, c.kind): (c.n_named, c.n_capital) for c in entity_counts(mentions)}
-    assert counts == {("CN", "country"): (2, 1), ("org:UN", "organisation"): (1, 0)}
+    counts = {
+        (c.entity_id, c.kind): (c.n_named, c.n_capital, c.n_sentences, c.n_sentences_named)
+        for c in entity_counts(mentions)
+    }
+    # China named in sentences 1 and 2, its capital also in sentence 2.
+    assert counts == {("CN", "country"): (2, 1, 2, 2), ("org:UN", "organisation"): (1, 0, 1, 1)}
+
+
+def test_capital_only_sentences_count_apart() -> None:
+    mentions = [
+        _m("CN", 1),
+        _m("CN", 3, "capital", "capital"),
+        _m("RU", 3),
+        _m("US", 4, "capital", "capital"),
+    ]
+    counts = {c.entity_id: (c.n_sentences, c.n_sentences_named) for c in entity_counts(mentions)}
+    assert counts == {"CN": (2, 1), "RU": (1, 1), "US": (1, 0)}
+    assert country_sentence_counts(mentions) == (3, 2)
 
 
 def test_pairs_count_each_country_once_per_unit() -> None:

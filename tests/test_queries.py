@@ -412,39 +412,25 @@ def test_filtered_id_sets_are_per_connection_bounded_and_fresh(tmp_path: Path) -
     c.close()
 
 
-def test_sentence_scope_uses_precomputed_counts_when_present(tmp_path: Path) -> None:
-    """The proposed per-article sentence counts give exactly the mentions-based numbers."""
+def test_precomputed_sentence_counts_match_the_mentions(tmp_path: Path) -> None:
+    """Sentence-scope units stored at ingest equal what the mentions table says."""
     c = open_store(tmp_path / "sc.duckdb")
     ingest_articles(c, ARTICLES)
-    cases = [Filters(), Filters(include_capitals=False), Filters(sources=("MFA",))]
-    before = [Q.cooccurrence_nodes(c, f, "sentence", 10) for f in cases]
-    partners = Q.partners_of(c, Filters(), "RU", "sentence", "npmi")
-    assert not Q._has_sentence_counts(c)
-    c.execute("ALTER TABLE article_entities ADD COLUMN n_sentences INTEGER DEFAULT 0")
-    c.execute("ALTER TABLE article_entities ADD COLUMN n_sentences_named INTEGER DEFAULT 0")
-    c.execute("ALTER TABLE articles ADD COLUMN country_sentences INTEGER DEFAULT 0")
-    c.execute("ALTER TABLE articles ADD COLUMN country_sentences_named INTEGER DEFAULT 0")
-    c.execute(
-        """UPDATE article_entities e SET
-             n_sentences = (SELECT count(DISTINCT m.sentence) FROM mentions m
-                            WHERE m.article_id = e.article_id AND m.entity_id = e.entity_id
-                              AND m.kind IN ('country', 'capital')),
-             n_sentences_named = (SELECT count(DISTINCT m.sentence) FROM mentions m
-                            WHERE m.article_id = e.article_id AND m.entity_id = e.entity_id
-                              AND m.kind = 'country')
-           WHERE e.kind = 'country'"""
-    )
-    c.execute(
-        """UPDATE articles a SET
-             country_sentences = (SELECT count(DISTINCT m.sentence) FROM mentions m
-                    WHERE m.article_id = a.article_id AND m.kind IN ('country', 'capital')),
-             country_sentences_named = (SELECT count(DISTINCT m.sentence) FROM mentions m
-                    WHERE m.article_id = a.article_id AND m.kind = 'country')"""
-    )
-    assert Q._has_sentence_counts(c)
-    Q._SMALL_CACHE.clear()
-    after = [Q.cooccurrence_nodes(c, f, "sentence", 10) for f in cases]
-    for b, a in zip(before, after, strict=True):
-        pd.testing.assert_frame_equal(b, a)
-    pd.testing.assert_frame_equal(partners, Q.partners_of(c, Filters(), "RU", "sentence", "npmi"))
+    per_entity = """
+        SELECT article_id, entity_id,
+               count(DISTINCT sentence) AS n_sentences,
+               count(DISTINCT sentence) FILTER (WHERE kind = 'country') AS n_sentences_named
+        FROM mentions WHERE kind IN ('country', 'capital') GROUP BY ALL ORDER BY ALL"""
+    stored = """
+        SELECT article_id, entity_id, n_sentences, n_sentences_named FROM article_entities
+        WHERE kind = 'country' ORDER BY ALL"""
+    assert c.execute(per_entity).fetchall() == c.execute(stored).fetchall()
+    per_article = """
+        SELECT a.article_id,
+               count(DISTINCT m.sentence) FILTER (WHERE m.kind IN ('country', 'capital')),
+               count(DISTINCT m.sentence) FILTER (WHERE m.kind = 'country')
+        FROM articles a LEFT JOIN mentions m USING (article_id) GROUP BY ALL ORDER BY ALL"""
+    stored_articles = """
+        SELECT article_id, country_sentences, country_sentences_named FROM articles ORDER BY ALL"""
+    assert c.execute(per_article).fetchall() == c.execute(stored_articles).fetchall()
     c.close()

@@ -16,7 +16,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from presswatch.derive import TextFingerprint, country_pairs, entity_counts
+from presswatch.derive import (
+    TextFingerprint,
+    country_pairs,
+    country_sentence_counts,
+    entity_counts,
+)
 from presswatch.models import Article, Mention, Reject
 from presswatch.store import bump_data_version, fetch_one, fetch_value, transaction
 
@@ -32,12 +37,6 @@ class AnalysedArticle:
     # True when the text was already stored when the run started: nothing was computed.
     known: bool = False
 
-
-ARTICLE_COLUMNS = (
-    "article_id", "text_hash", "url", "title", "published_at", "date_precision", "published_tz",
-    "source", "language", "text", "word_count", "origin_file", "origin_record", "run_id",
-    "ingested_at",
-)  # fmt: skip
 
 _SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema(
@@ -57,6 +56,8 @@ _SCHEMAS: dict[str, pa.Schema] = {
             ("origin_record", pa.string()),
             ("run_id", pa.int64()),
             ("ingested_at", pa.timestamp("us")),
+            ("country_sentences", pa.int32()),
+            ("country_sentences_named", pa.int32()),
         ]
     ),
     "mentions": pa.schema(
@@ -79,6 +80,8 @@ _SCHEMAS: dict[str, pa.Schema] = {
             ("kind", pa.string()),
             ("n_named", pa.int32()),
             ("n_capital", pa.int32()),
+            ("n_sentences", pa.int32()),
+            ("n_sentences_named", pa.int32()),
         ]
     ),
     "country_pairs": pa.schema(
@@ -117,8 +120,11 @@ _INSERT_DEPENDENT = {
     "country_pairs": (
         "INSERT INTO country_pairs SELECT * FROM b_rows SEMI JOIN b_new USING (article_id)"
     ),
+    # Sorted by term so each row group covers few terms: word look-ups skip most of the
+    # table by its min/max statistics.
     "article_terms": (
-        "INSERT INTO article_terms SELECT * FROM b_rows SEMI JOIN b_new USING (article_id)"
+        "INSERT INTO article_terms SELECT * FROM b_rows SEMI JOIN b_new USING (article_id) "
+        "ORDER BY term_id"
     ),
 }
 
@@ -174,6 +180,7 @@ def build_batch(
         a = item.article
         if a.date is None:
             undated += 1
+        country_sentences, country_sentences_named = country_sentence_counts(item.mentions)
         _append(
             cols["articles"],
             article_id=fp.article_id,
@@ -191,6 +198,8 @@ def build_batch(
             origin_record=a.origin_record,
             run_id=0,
             ingested_at=now,
+            country_sentences=country_sentences,
+            country_sentences_named=country_sentences_named,
         )
         _add_mentions(cols, fp.article_id, item.mentions)
         ids = _term_ids(item.terms)
@@ -300,6 +309,8 @@ def _add_mentions(
             kind=c.kind,
             n_named=c.n_named,
             n_capital=c.n_capital,
+            n_sentences=c.n_sentences,
+            n_sentences_named=c.n_sentences_named,
         )
     for p in country_pairs(mentions):
         _append(
@@ -370,6 +381,15 @@ def finish_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, *, status: str = "
     return run_id
 
 
+def _insert_new_terms(conn: duckdb.DuckDBPyConnection, terms: pa.Table) -> None:
+    conn.register("b_terms", terms)
+    conn.execute(
+        "INSERT INTO terms SELECT DISTINCT term_id, term FROM b_terms "
+        "WHERE term_id NOT IN (SELECT term_id FROM terms)"
+    )
+    conn.unregister("b_terms")
+
+
 def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> WriteResult:
     """Store a batch atomically: new articles with all their rows, or nothing at all."""
     t = batch.tables
@@ -396,12 +416,7 @@ def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> 
                 conn.register("b_rows", t[name])
                 conn.execute(statement)
                 conn.unregister("b_rows")
-            conn.register("b_terms", t["terms"])
-            conn.execute(
-                "INSERT INTO terms SELECT DISTINCT term_id, term FROM b_terms "
-                "WHERE term_id NOT IN (SELECT term_id FROM terms)"
-            )
-            conn.unregister("b_terms")
+            _insert_new_terms(conn, t["terms"])
             conn.register("b_rejects", t["rejects"])
             conn.execute(
                 "INSERT INTO rejects SELECT * REPLACE (? AS run_id) FROM b_rejects", [run_id]
@@ -430,33 +445,32 @@ def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> 
     return WriteResult(added=added, duplicates=duplicates, undated_added=undated_added)
 
 
-_MENTION_TABLES = ("mentions", "article_entities", "country_pairs")
-
-
-def replace_mentions(
-    conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[int, list[Mention]]]
-) -> None:
-    """Swap the stored mentions (and derived rows) of some articles atomically (reindex)."""
-    cols: dict[str, dict[str, list[object]]] = {
-        name: {f.name: [] for f in _SCHEMAS[name]} for name in _MENTION_TABLES
-    }
-    for article_id, mentions in items:
-        _add_mentions(cols, article_id, mentions)
-    ids = pa.table({"article_id": pa.array([i for i, _ in items], pa.int64())})
+def replace_analysis(conn: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+    """Swap the derived rows of already-stored articles for a fresh analysis (reindex)."""
+    t = batch.tables
     with transaction(conn):
-        conn.register("b_new", ids)
+        conn.register("b_new", t["articles"].select(["article_id"]))
         try:
-            conn.execute("DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM b_new)")
-            conn.execute(
-                "DELETE FROM article_entities WHERE article_id IN (SELECT article_id FROM b_new)"
-            )
-            conn.execute(
-                "DELETE FROM country_pairs WHERE article_id IN (SELECT article_id FROM b_new)"
-            )
-            for name in _MENTION_TABLES:
-                conn.register("b_rows", pa.Table.from_pydict(cols[name], schema=_SCHEMAS[name]))
-                conn.execute(_INSERT_DEPENDENT[name])
+            for statement in _DELETE_DEPENDENT:
+                conn.execute(statement)
+            for name, statement in _INSERT_DEPENDENT.items():
+                conn.register("b_rows", t[name])
+                conn.execute(statement)
                 conn.unregister("b_rows")
+            _insert_new_terms(conn, t["terms"])
+            conn.register("b_articles", t["articles"])
+            conn.execute(
+                "UPDATE articles SET country_sentences = b.country_sentences, "
+                "country_sentences_named = b.country_sentences_named "
+                "FROM b_articles b WHERE articles.article_id = b.article_id"
+            )
+            conn.unregister("b_articles")
             bump_data_version(conn)
         finally:
             conn.unregister("b_new")
+
+
+_DELETE_DEPENDENT = tuple(
+    f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM b_new)"  # noqa: S608
+    for name in ("mentions", "article_entities", "country_pairs", "article_terms")
+)

@@ -34,28 +34,55 @@ def fingerprint(text: str) -> TextFingerprint:
 
 @dataclass(frozen=True, slots=True)
 class EntityCount:
-    """How often one entity is mentioned in one article."""
+    """How often one entity is mentioned in one article, and in how many sentences."""
 
     entity_id: str
     kind: str  # country | organisation | term
     n_named: int
     n_capital: int
+    n_sentences: int  # sentences mentioning it by any signal
+    n_sentences_named: int  # sentences mentioning it without capital-city metonymy
 
 
 def entity_counts(mentions: Iterable[Mention]) -> list[EntityCount]:
     """Per-entity counts; capital metonymy is counted apart so views can include or drop it."""
     named: dict[tuple[str, str], int] = defaultdict(int)
     capital: dict[tuple[str, str], int] = defaultdict(int)
+    sentences: dict[tuple[str, str], set[int]] = defaultdict(set)
+    named_sentences: dict[tuple[str, str], set[int]] = defaultdict(set)
     for m in mentions:
         if m.kind == "capital":
-            capital[(m.entity_id, "country")] += 1
+            key = (m.entity_id, "country")
+            capital[key] += 1
         else:
-            named[(m.entity_id, m.kind)] += 1
-    keys = sorted(set(named) | set(capital))
+            key = (m.entity_id, m.kind)
+            named[key] += 1
+            named_sentences[key].add(m.sentence)
+        sentences[key].add(m.sentence)
     return [
-        EntityCount(eid, kind, named.get((eid, kind), 0), capital.get((eid, kind), 0))
-        for eid, kind in keys
+        EntityCount(
+            eid,
+            kind,
+            named.get((eid, kind), 0),
+            capital.get((eid, kind), 0),
+            len(sentences[(eid, kind)]),
+            len(named_sentences.get((eid, kind), ())),
+        )
+        for eid, kind in sorted(sentences)
     ]
+
+
+def country_sentence_counts(mentions: Iterable[Mention]) -> tuple[int, int]:
+    """Sentences mentioning any country: (with capital-city metonymy, without it)."""
+    any_signal: set[int] = set()
+    named: set[int] = set()
+    for m in mentions:
+        if m.kind == "country":
+            any_signal.add(m.sentence)
+            named.add(m.sentence)
+        elif m.kind == "capital":
+            any_signal.add(m.sentence)
+    return len(any_signal), len(named)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,10 +30,11 @@ from presswatch.batch import (
     build_batch,
     finish_run,
     merge_batches,
+    replace_analysis,
     write_batch,
 )
 from presswatch.derive import fingerprint
-from presswatch.models import Article, Mention, Reject
+from presswatch.models import Article, Reject
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -387,44 +388,38 @@ def ingest_uploads(
     )
 
 
-def _detect_chunk(rows: list[tuple[int, str | None, str]]) -> list[tuple[int, list[Mention]]]:
-    assert _worker_detector is not None, "worker started without a detector"
-    return [(aid, _worker_detector.detect(text, title)) for aid, title, text in rows]
-
-
 def reindex(
     conn: duckdb.DuckDBPyConnection,
     detector: Detector | None = None,
     *,
     progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> int:
-    """Re-detect mentions in every stored article (after a gazetteer or watch-list change)."""
-    from presswatch.batch import replace_mentions
-
+    """Re-analyse every stored article (after a gazetteer, watch-list or stopword change)."""
     if detector is None:
         from presswatch.extract import Detector as _Detector
 
-        detector = _Detector.from_data()
+        detector = _Detector.from_data()  # fresh: picks up edited data files
     started = time.monotonic()
     done = 0
     last_id: int | None = None
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(os.cpu_count() or 1, initializer=_init_worker, initargs=(detector,)) as pool:
+    with Analyser(detector, workers=workers) as analyser:
         while True:
             # Keyset pagination: stable and cheap however large the table is.
             rows = conn.execute(
-                "SELECT article_id, title, text FROM articles "
+                "SELECT article_id, title, text, origin_file FROM articles "
                 "WHERE CAST(? AS BIGINT) IS NULL OR article_id > ? ORDER BY article_id LIMIT ?",
                 [last_id, last_id, batch_size],
             ).fetchall()
             if not rows:
                 break
             last_id = int(rows[-1][0])
-            size = max(1, len(rows) // 8)
-            chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
-            detected = [item for chunk in pool.map(_detect_chunk, chunks) for item in chunk]
-            replace_mentions(conn, detected)
+            articles = [
+                Article(text=text, title=title, origin_file=origin)
+                for _, title, text, origin in rows
+            ]
+            replace_analysis(conn, analyser.run(articles, [], 0))
             done += len(rows)
             if progress:
                 progress(ProgressEvent(0, done, time.monotonic() - started, ""))

@@ -598,34 +598,6 @@ def articles_for_period(
 # --------------------------------------------------------------------------- co-occurrence
 
 
-def _units_sql(f: Filters, scope: str) -> str:
-    """CTEs ``u`` (unit_id parts + entity_id, one row per unit and country) and ``nu``.
-
-    Article scope: a unit is a filtered article, with the countries counted under the
-    filters. Sentence scope: a unit is a (article, sentence) pair of a filtered article
-    in which some country is mentioned (title = sentence 0); read from ``mentions``.
-    """
-    _check(scope, SCOPES, "scope")
-    if scope == "article":
-        m = _mention_expr(f)
-        return f"""
-            u AS MATERIALIZED (
-                SELECT e.article_id, 0 AS sentence, e.entity_id FROM article_entities e
-                WHERE e.kind = 'country' AND {m} > 0
-                  AND {_in_fa(f, "e")}
-            ),
-            nu AS (SELECT count(*) AS n_units FROM fa)
-        """  # noqa: S608
-    kinds = "('country', 'capital')" if f.include_capitals else "('country')"
-    return f"""
-        u AS MATERIALIZED (
-            SELECT DISTINCT m.article_id, m.sentence, m.entity_id FROM mentions m
-            WHERE m.kind IN {kinds} AND {_in_fa(f, "m")}
-        ),
-        nu AS (SELECT count(*) AS n_units FROM (SELECT DISTINCT article_id, sentence FROM u))
-    """  # noqa: S608
-
-
 def _pair_counts_sql(f: Filters, scope: str, where_pair: str) -> str:
     """CTE ``pc`` (a, b, n_ab) from ``country_pairs``, restricted by ``where_pair`` (on p.a/p.b).
 
@@ -671,36 +643,11 @@ def _measures(df: pd.DataFrame, measure: str, min_count: int) -> pd.DataFrame:
     return df
 
 
-_SENTENCE_COLUMNS = (
-    ("article_entities", "n_sentences"),
-    ("article_entities", "n_sentences_named"),
-    ("articles", "country_sentences"),
-    ("articles", "country_sentences_named"),
-)
-
-
-def _has_sentence_counts(conn: Conn) -> bool:
-    """Whether the store keeps per-article sentence counts (a proposed schema addition).
-
-    ``article_entities.n_sentences`` / ``n_sentences_named``: sentences of the article
-    mentioning the country (with / without capital-city mentions);
-    ``articles.country_sentences`` / ``country_sentences_named``: sentences mentioning
-    any country. With them, sentence-scope co-occurrence never scans ``mentions``.
-    """
-    rows = _rows(
-        conn,
-        "SELECT table_name, column_name FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND table_name IN ('articles', 'article_entities')",
-    )
-    present = {(str(t), str(c)) for t, c in rows}
-    return all(pair in present for pair in _SENTENCE_COLUMNS)
-
-
 def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int]:
     """Per country: units mentioning it (entity_id, name, units), and the number of units.
 
-    Sentence scope reads ``mentions`` (the expensive part of the page), so results are
+    Both scopes read per-article counts precomputed at ingest (sentence scope:
+    ``article_entities.n_sentences*`` and ``articles.country_sentences*``). Results are
     kept in the small per-data-version cache, keyed by the filters as well: the heatmap,
     the network and the partner list of one filter state compute it once.
     """
@@ -710,8 +657,8 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
         units_c, n_c = cast("tuple[pd.DataFrame, int]", cached)
         return units_c.copy(), int(n_c)
     cte, params = _fa(conn, f)
-    if scope == "sentence" and _has_sentence_counts(conn):
-        # precomputed per article at ingest: no need to touch ``mentions``
+    _check(scope, SCOPES, "scope")
+    if scope == "sentence":
         ns, cs = (
             ("n_sentences", "country_sentences")
             if f.include_capitals
@@ -728,9 +675,13 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
             )
         """  # noqa: S608
     else:
+        m = _mention_expr(f)
         units_sql = f"""
-            {_units_sql(f, scope)},
-            ent AS (SELECT entity_id, count(*) AS units FROM u GROUP BY 1)
+            ent AS (
+                SELECT e.entity_id, count(*) AS units FROM article_entities e
+                WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")} GROUP BY 1
+            ),
+            nu AS (SELECT count(*) AS n_units FROM fa)
         """  # noqa: S608
     sql = f"""
         WITH {cte}, {units_sql}

@@ -42,7 +42,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 origin_file    VARCHAR NOT NULL,
                 origin_record  VARCHAR,
                 run_id         BIGINT NOT NULL,
-                ingested_at    TIMESTAMP NOT NULL
+                ingested_at    TIMESTAMP NOT NULL,
+                -- sentences mentioning any country, with / without capital-city metonymy:
+                -- the units of sentence-scope co-occurrence, precomputed.
+                country_sentences       INTEGER NOT NULL,
+                country_sentences_named INTEGER NOT NULL
             )
             """,
             """
@@ -76,7 +80,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 entity_id  VARCHAR NOT NULL,
                 kind       VARCHAR NOT NULL,   -- country | organisation | term
                 n_named    INTEGER NOT NULL,   -- mentions by name/demonym/compound/abbreviation
-                n_capital  INTEGER NOT NULL    -- capital-city metonymy mentions
+                n_capital  INTEGER NOT NULL,   -- capital-city metonymy mentions
+                n_sentences       INTEGER NOT NULL,  -- sentences mentioning it (any signal)
+                n_sentences_named INTEGER NOT NULL   -- sentences naming it (no capital)
             )
             """,
             # Co-occurring country pairs (a < b), article and sentence scope. n counts with
