@@ -285,43 +285,52 @@ def _append(columns: dict[str, list[object]], **values: object) -> None:
         columns[key].append(value)
 
 
+def _extend(columns: dict[str, list[object]], rows: list[tuple[object, ...]]) -> None:
+    """Append rows (tuples in the table's column order) column by column."""
+    if rows:
+        for values, name in zip(zip(*rows, strict=True), columns, strict=True):
+            columns[name].extend(values)
+
+
 def _add_mentions(
     cols: dict[str, dict[str, list[object]]], article_id: int, mentions: list[Mention]
 ) -> None:
-    for m in mentions:
-        _append(
-            cols["mentions"],
-            article_id=article_id,
-            entity_id=m.entity_id,
-            kind=m.kind,
-            signal=m.signal,
-            field=m.field,
-            start_pos=m.start,
-            end_pos=m.end,
-            sentence=m.sentence,
-            surface=m.surface,
-        )
-    for c in entity_counts(mentions):
-        _append(
-            cols["article_entities"],
-            article_id=article_id,
-            entity_id=c.entity_id,
-            kind=c.kind,
-            n_named=c.n_named,
-            n_capital=c.n_capital,
-            n_sentences=c.n_sentences,
-            n_sentences_named=c.n_sentences_named,
-        )
-    for p in country_pairs(mentions):
-        _append(
-            cols["country_pairs"],
-            article_id=article_id,
-            scope=p.scope,
-            a=p.a,
-            b=p.b,
-            n=p.n,
-            n_named=p.n_named,
-        )
+    _extend(
+        cols["mentions"],
+        [
+            (
+                article_id,
+                m.entity_id,
+                m.kind,
+                m.signal,
+                m.field,
+                m.start,
+                m.end,
+                m.sentence,
+                m.surface,
+            )
+            for m in mentions
+        ],
+    )
+    _extend(
+        cols["article_entities"],
+        [
+            (
+                article_id,
+                c.entity_id,
+                c.kind,
+                c.n_named,
+                c.n_capital,
+                c.n_sentences,
+                c.n_sentences_named,
+            )
+            for c in entity_counts(mentions)
+        ],
+    )
+    _extend(
+        cols["country_pairs"],
+        [(article_id, p.scope, p.a, p.b, p.n, p.n_named) for p in country_pairs(mentions)],
+    )
 
 
 @dataclass(frozen=True, slots=True)
