@@ -239,3 +239,53 @@ def test_jsonl_with_source_override(tmp_path: Path, compressed: bool) -> None:
     assert _cli("ingest", str(path), "--source", "Gulf Desk", "--db", str(db)).returncode == 0
     conn = open_store(db, read_only=True)
     assert conn.execute("SELECT source FROM articles").fetchall() == [("Gulf Desk",)]
+
+
+def test_reindex_applies_an_edited_watch_list(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text(
+        "Navy conducts patrol\n\nThe destroyer carried out a freedom of navigation operation near the Paracel Islands, "
+        "the Navy said. Vietnam and China protested.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+    assert _cli("ingest", str(note), "--db", str(db)).returncode == 0
+    watchlist = tmp_path / "watch.toml"
+    watchlist.write_text(
+        '[[group]]\nlabel = "FONOPs"\npatterns = ["freedom of navigation operation*"]\n',
+        encoding="utf-8",
+    )
+    result = _cli("reindex", "--db", str(db), env={"PRESSWATCH_WATCHLISTS": str(watchlist)})
+    assert result.returncode == 0, result.stderr
+    assert "Re-detected mentions in 1 articles" in result.stderr + result.stdout
+    conn = open_store(db, read_only=True)
+    assert conn.execute(
+        "SELECT surface FROM mentions WHERE entity_id = 'term:FONOPs'"
+    ).fetchall() == [("freedom of navigation operation",)]
+    assert conn.execute("SELECT name FROM entities WHERE entity_id = 'term:FONOPs'").fetchall() == [
+        ("FONOPs",)
+    ]
+    countries = {
+        r[0]
+        for r in conn.execute(
+            "SELECT entity_id FROM article_entities WHERE kind = 'country'"
+        ).fetchall()
+    }
+    assert countries == {"VN", "CN"}
+
+
+def test_broken_watch_list_is_a_clear_message(tmp_path: Path) -> None:
+    watchlist = tmp_path / "watch.toml"
+    watchlist.write_text('[[group]]\nlabel = "Bad"\npatterns = ["re:(a+)+"]\n', encoding="utf-8")
+    note = tmp_path / "n.txt"
+    note.write_text("Chile and Peru talk.", encoding="utf-8")
+    result = _cli(
+        "ingest",
+        str(note),
+        "--db",
+        str(tmp_path / "b.duckdb"),
+        env={"PRESSWATCH_WATCHLISTS": str(watchlist)},
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "watch.toml" in result.stderr

@@ -6,12 +6,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from presswatch.pipeline import IngestSummary, ProgressEvent
+
+if TYPE_CHECKING:
+    from presswatch.extract import Detector
 from presswatch.settings import get_settings
 
 console = Console(stderr=True)
@@ -72,6 +76,20 @@ def print_summary(summary: IngestSummary, db_path: Path) -> None:
             )
 
 
+class CliError(Exception):
+    """A problem the user can fix, reported as one clear line (exit status 2)."""
+
+
+def load_detector() -> Detector:
+    """The detector for this run; a broken data or watch-list file is a clear message."""
+    from presswatch.extract import Detector
+
+    try:
+        return Detector.from_data()
+    except (ValueError, OSError) as exc:
+        raise CliError(f"Cannot load the detection data: {exc}") from exc
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files, folders and archives."""
     from presswatch.ingest.readers import ReadOptions, parse_column_map
@@ -87,9 +105,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     options = ReadOptions(source=args.source, column_map=column_map)
     sink = FileSink(db_path, on_wait=lambda msg: console.print(f"[yellow]{msg}"))
     bar, task = _progress_bar(None, "articles")
+    detector = load_detector()
     with bar:
         summary = ingest_paths(
-            sink, [Path(p) for p in args.paths], options, progress=_on_progress(bar, task)
+            sink,
+            [Path(p) for p in args.paths],
+            options,
+            detector=detector,
+            progress=_on_progress(bar, task),
         )
     summary.handed_to_dashboard = sink.handed_to_dashboard
     print_summary(summary, db_path)
@@ -111,11 +134,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db_path = Path(args.db) if args.db else get_settings().db_path
     console.print(DEMO_NOTICE)
     sink = FileSink(db_path, on_wait=lambda msg: console.print(f"[yellow]{msg}"))
+    detector = load_detector()
     bar, task = _progress_bar(args.articles, "articles")
     with bar:
         summary = run_pipeline(
             sink,
             generate_articles(args.articles, seed=args.seed),
+            detector=detector,
             origin="demo",
             inputs=f"synthetic demo corpus, {args.articles:,} articles, seed {args.seed}",
             progress=_on_progress(bar, task),
@@ -142,7 +167,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         total = int(fetch_value(conn, "SELECT count(*) FROM articles"))
         bar, task = _progress_bar(total, "articles")
         with bar:
-            done = reindex(conn, progress=_on_progress(bar, task))
+            done = reindex(conn, load_detector(), progress=_on_progress(bar, task))
     console.print(f"Re-detected mentions in {done:,} articles.")
     return 0
 
@@ -183,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except CliError as exc:
+        console.print(f"[red]{exc}")
+        return 2
     except KeyboardInterrupt:
         console.print(
             "[yellow]Interrupted: every finished batch is stored; "

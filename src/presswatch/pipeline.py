@@ -30,11 +30,13 @@ from presswatch.batch import (
     build_batch,
     finish_run,
     merge_batches,
+    refresh_entities,
     replace_analysis,
     write_batch,
 )
 from presswatch.derive import fingerprint
 from presswatch.models import Article, Reject
+from presswatch.store import bump_data_version, transaction
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -343,6 +345,7 @@ def ingest_paths(
     paths: Sequence[Path],
     options: ReadOptions,
     *,
+    detector: Detector | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
 ) -> IngestSummary:
@@ -355,6 +358,7 @@ def ingest_paths(
         origin="cli",
         inputs=", ".join(str(p) for p in paths),
         files_read=counter,
+        detector=detector,
         progress=progress,
         workers=workers,
     )
@@ -423,4 +427,7 @@ def reindex(
             done += len(rows)
             if progress:
                 progress(ProgressEvent(0, done, time.monotonic() - started, ""))
+    with transaction(conn):
+        refresh_entities(conn)  # watch-list groups may have been added or renamed
+        bump_data_version(conn)
     return done

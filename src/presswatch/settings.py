@@ -29,6 +29,7 @@ class Settings:
     """Paths and limits; every field can be overridden by a PRESSWATCH_* variable."""
 
     db_path: Path
+    watchlist_path: Path
     max_file_bytes: int
     max_upload_bytes: int
     max_archive_total_bytes: int
@@ -41,6 +42,9 @@ class Settings:
         """Read settings from the environment, with defaults for a local install."""
         return cls(
             db_path=Path(os.environ.get("PRESSWATCH_DB", DATA_DIR / "presswatch.duckdb")),
+            watchlist_path=Path(
+                os.environ.get("PRESSWATCH_WATCHLISTS", DATA_DIR / "watchlists.toml")
+            ),
             max_file_bytes=_env_int("PRESSWATCH_MAX_FILE_MB", 200) * MB,
             max_upload_bytes=_env_int("PRESSWATCH_MAX_UPLOAD_MB", 200) * MB,
             max_archive_total_bytes=_env_int("PRESSWATCH_MAX_ARCHIVE_MB", 2048) * MB,

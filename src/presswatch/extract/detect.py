@@ -24,7 +24,7 @@ from presswatch.extract import context as ctx
 from presswatch.extract.gazetteer import Gazetteer, load_gazetteer, normalise
 from presswatch.extract.sentences import sentence_number, sentence_starts
 from presswatch.models import Mention, MentionKind, MentionSignal
-from presswatch.settings import DATA_DIR
+from presswatch.settings import DATA_DIR, get_settings
 
 if TYPE_CHECKING:
     from presswatch.extract.watchlist import WatchlistMatcher
@@ -179,7 +179,12 @@ class Detector:
     def from_data(cls, data_dir: Path = DATA_DIR, watchlist_path: Path | None = None) -> Detector:
         """A detector from the data files (and the watch-list file when it exists)."""
         matcher = None
-        path = watchlist_path if watchlist_path is not None else data_dir / "watchlists.toml"
+        if watchlist_path is not None:
+            path = watchlist_path
+        elif data_dir == DATA_DIR:
+            path = get_settings().watchlist_path  # PRESSWATCH_WATCHLISTS, else data/watchlists.toml
+        else:
+            path = data_dir / "watchlists.toml"
         if path.exists():
             from presswatch.extract.watchlist import WatchlistMatcher, load_watchlists
 

@@ -23,7 +23,7 @@ from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
 import ahocorasick
 
-from presswatch.settings import DATA_DIR
+from presswatch.settings import DATA_DIR, get_settings
 
 DEFAULT_PATH = DATA_DIR / "watchlists.toml"
 
@@ -324,7 +324,7 @@ def _validate(raw: object, where: str) -> list[WatchGroup]:
 
 def load_watchlists(path: Path | None = None) -> list[WatchGroup]:
     """Read and validate a watch-list file (default data/watchlists.toml)."""
-    path = DEFAULT_PATH if path is None else Path(path)
+    path = get_settings().watchlist_path if path is None else Path(path)
     try:
         with path.open("rb") as handle:
             raw = tomllib.load(handle)
@@ -371,7 +371,7 @@ def dump_watchlists(groups: Sequence[WatchGroup]) -> str:
 
 def save_watchlists(groups: Sequence[WatchGroup], path: Path | None = None) -> None:
     """Validate and write watch lists atomically (temp file in the same folder + os.replace)."""
-    path = DEFAULT_PATH if path is None else Path(path)
+    path = get_settings().watchlist_path if path is None else Path(path)
     text = dump_watchlists(groups)
     # mkstemp creates the file 0600; keep the old file's mode (or a plain 0644) instead.
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
