@@ -27,6 +27,7 @@ from presswatch.batch import (
     AnalysedArticle,
     Batch,
     RunInfo,
+    WriteResult,
     build_batch,
     finish_run,
     merge_batches,
@@ -167,11 +168,22 @@ class Analyser:
 
     def run(self, articles: list[Article], rejects: list[Reject], files_read: int) -> Batch:
         """Analyse one batch of articles into the store's rows."""
+        return self.submit(articles, rejects, files_read)()
+
+    def submit(
+        self, articles: list[Article], rejects: list[Reject], files_read: int
+    ) -> Callable[[], Batch]:
+        """Start analysing a batch; the returned callable waits for its rows.
+
+        On the pool this returns at once, so the caller can store the previous batch
+        while the workers analyse this one.
+        """
         if len(articles) < POOL_THRESHOLD or self.workers < 2:
             analysed = [analyse(a, self.detector, self.known) for a in articles]
-            return build_batch(
+            batch = build_batch(
                 analysed, rejects, files_read=files_read, articles_seen=len(articles)
             )
+            return lambda: batch
         if self._pool is None:
             # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
             ctx = multiprocessing.get_context("fork")
@@ -180,9 +192,13 @@ class Analyser:
             )
         size = max(1, len(articles) // (self.workers * 4))
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
-        parts = self._pool.map(_analyse_chunk, chunks)
-        parts.append(build_batch([], rejects))
-        return merge_batches(parts, files_read=files_read, articles_seen=len(articles))
+        pending = self._pool.map_async(_analyse_chunk, chunks)
+
+        def collect() -> Batch:
+            parts = [*pending.get(), build_batch([], rejects)]
+            return merge_batches(parts, files_read=files_read, articles_seen=len(articles))
+
+        return collect
 
 
 # --- sinks: where finished batches go ---------------------------------------------------
@@ -195,8 +211,8 @@ class Sink:
         """Article ids already stored when the run started (to skip analysing duplicates)."""
         return set()
 
-    def write(self, batch: Batch, run: RunInfo) -> tuple[int, int]:
-        """Store a batch; return (added, duplicates)."""
+    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
+        """Store a batch; say how many articles were new."""
         raise NotImplementedError
 
     def finish(self, run: RunInfo) -> int:
@@ -213,9 +229,8 @@ class ConnectionSink(Sink):
     def known_ids(self) -> set[int]:
         return {int(r[0]) for r in self.conn.execute("SELECT article_id FROM articles").fetchall()}
 
-    def write(self, batch: Batch, run: RunInfo) -> tuple[int, int]:
-        result = write_batch(self.conn, batch, run)
-        return result.added, result.duplicates
+    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
+        return write_batch(self.conn, batch, run)
 
     def finish(self, run: RunInfo) -> int:
         return finish_run(self.conn, run)
@@ -263,29 +278,33 @@ def run_pipeline(
         started_at=datetime.now(UTC).replace(tzinfo=None),
     )
     summary = IngestSummary()
+
+    def store(collect: Callable[[], Batch], current: str) -> None:
+        batch = collect()
+        result = sink.write(batch, run)
+        summary.articles_seen += batch.articles_seen
+        summary.articles_added += result.added
+        summary.duplicates += result.duplicates
+        summary.undated += result.undated_added
+        summary.rejects.extend(batch.rejects)
+        if progress:
+            elapsed = time.monotonic() - started
+            progress(ProgressEvent(files_read(), summary.articles_seen, elapsed, current))
+
     files_before = 0
+    pending: tuple[Callable[[], Batch], str] | None = None
     with Analyser(detector, workers=workers, known=sink.known_ids()) as analyser:
         for articles, rejects in _batches(items, batch_size):
             files_now = files_read()
-            batch = analyser.run(articles, rejects, files_now - files_before)
+            # Analysis of this batch overlaps with storing the previous one.
+            job = analyser.submit(articles, rejects, files_now - files_before)
             files_before = files_now
-            added, duplicates = sink.write(batch, run)
-            summary.articles_seen += len(articles)
-            summary.articles_added += added
-            summary.duplicates += duplicates
-            summary.undated += batch.undated
-            summary.rejects.extend(rejects)
-            if progress:
-                current = (
-                    articles[-1].origin_file
-                    if articles
-                    else (rejects[-1].origin_file if rejects else "")
-                )
-                progress(
-                    ProgressEvent(
-                        files_now, summary.articles_seen, time.monotonic() - started, current
-                    )
-                )
+            if pending:
+                store(*pending)
+            last = articles[-1].origin_file if articles else rejects[-1].origin_file
+            pending = (job, last)
+        if pending:
+            store(*pending)
     summary.files_read = files_read()
     summary.run_id = sink.finish(run)
     summary.seconds = time.monotonic() - started

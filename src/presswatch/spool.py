@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from presswatch.batch import Batch, RunInfo, finish_run, write_batch
+from presswatch.batch import Batch, RunInfo, WriteResult, finish_run, write_batch
 from presswatch.pipeline import Sink
 from presswatch.store import (
     StoreLockedError,
@@ -124,7 +124,11 @@ def import_pending(conn: duckdb.DuckDBPyConnection, db_path: Path) -> int:
                 batch.articles_seen = int(meta["articles_seen"])
                 batch.undated = int(meta["undated"])
                 written = write_batch(conn, batch, run)
-                result = {"added": written.added, "duplicates": written.duplicates}
+                result = {
+                    "added": written.added,
+                    "duplicates": written.duplicates,
+                    "undated_added": written.undated_added,
+                }
         except Exception as exc:  # a bad batch must not stop the importer
             log.exception("could not import %s", batch_folder)
             result = {"error": f"{type(exc).__name__}: {exc}"}
@@ -163,28 +167,39 @@ def start_importer(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 
 class FileSink(Sink):
-    """The CLI's sink: owns the file for one batch at a time, or spools to a dashboard.
+    """The CLI's sink: owns the file for a few seconds at a time, or spools to a dashboard.
 
-    Holding the lock only while a batch is written lets a dashboard start during a long
-    ingest; from then on this sink spools to it.
+    Releasing the lock every ``HOLD_SECONDS`` lets a dashboard start during a long ingest
+    (it retries its open meanwhile); from then on this sink spools to it. Holding the file
+    across several batches matters: each close makes DuckDB checkpoint.
     """
+
+    HOLD_SECONDS = 5.0
 
     def __init__(self, db_path: Path, *, on_wait: Any = None) -> None:
         self.db_path = db_path
         self.on_wait = on_wait  # callable(str) told once when we wait for another writer
         self.handed_to_dashboard = False
         self._told: set[str] = set()
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._opened_at = 0.0
 
     def _tell(self, message: str) -> None:
         if self.on_wait and message not in self._told:
             self._told.add(message)
             self.on_wait(message)
 
-    def _with_store(self, direct: Any, spooled: Any) -> Any:
+    def _release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _with_store(self, direct: Any, spooled: Any, *, release: bool = False) -> Any:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
+        while self._conn is None:
             try:
-                conn = open_store(self.db_path)
+                self._conn = open_store(self.db_path)
+                self._opened_at = time.monotonic()
             except StoreLockedError as exc:
                 if dashboard_owner_pid(self.db_path) is not None:
                     self.handed_to_dashboard = True
@@ -194,11 +209,11 @@ class FileSink(Sink):
                     raise
                 self._tell(f"Waiting: {exc}")
                 time.sleep(POLL_SECONDS)
-                continue
-            try:
-                return direct(conn)
-            finally:
-                conn.close()
+        try:
+            return direct(self._conn)
+        finally:
+            if release or time.monotonic() - self._opened_at > self.HOLD_SECONDS:
+                self._release()
 
     def known_ids(self) -> set[int]:
         def direct(conn: duckdb.DuckDBPyConnection) -> set[int]:
@@ -206,19 +221,17 @@ class FileSink(Sink):
 
         return self._with_store(direct, set)
 
-    def write(self, batch: Batch, run: RunInfo) -> tuple[int, int]:
-        def direct(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-            result = write_batch(conn, batch, run)
-            return result.added, result.duplicates
-
-        def spooled() -> tuple[int, int]:
+    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
+        def spooled() -> WriteResult:
             result = wait_for_result(spool_batch(self.db_path, batch, run))
-            return int(result["added"]), int(result["duplicates"])
+            return WriteResult(
+                int(result["added"]), int(result["duplicates"]), int(result["undated_added"])
+            )
 
-        return self._with_store(direct, spooled)
+        return self._with_store(lambda conn: write_batch(conn, batch, run), spooled)
 
     def finish(self, run: RunInfo) -> int:
         def spooled() -> int:
             return int(wait_for_result(spool_batch(self.db_path, None, run))["run_id"])
 
-        return self._with_store(lambda conn: finish_run(conn, run), spooled)
+        return self._with_store(lambda conn: finish_run(conn, run), spooled, release=True)
