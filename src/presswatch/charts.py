@@ -332,3 +332,42 @@ def term_table(df: pd.DataFrame, mode: str = "frequency") -> pd.DataFrame:
         out["g2"] = out["g2"].round(1)
     out.insert(0, "rank", range(1, len(out) + 1))
     return out.reset_index(drop=True)
+
+
+def with_clickable_cells(fig: go.Figure, marker_px: int = 22) -> go.Figure:
+    """Make every off-diagonal heatmap cell clickable.
+
+    Streamlit reports clicks on plotly *points*, and a heatmap has none, so an invisible
+    square marker sits on each cell; its hover text replaces the heatmap's. Labels are
+    taken from the heatmap itself (already escaped by presswatch.charts).
+    """
+    if not fig.data or fig.data[0].type != "heatmap":
+        return fig
+    heat = fig.data[0]
+    xs: list[str] = []
+    ys: list[str] = []
+    values: list[float] = []
+    for i, y in enumerate(heat.y):
+        for j, x in enumerate(heat.x):
+            if x == y:
+                continue
+            xs.append(x)
+            ys.append(y)
+            values.append(float(heat.z[i][j]))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker={"size": marker_px, "opacity": 0, "symbol": "square"},
+            customdata=[v if math.isfinite(v) else None for v in values],
+            hovertemplate="%{y} & %{x}: %{customdata:,.3~f}<extra>click: the articles</extra>",
+            showlegend=False,
+        )
+    )
+    heat.hoverinfo = "skip"
+    heat.hovertemplate = None
+    # Markers would pad the autoranged axes; pin them to the cells (rows top-down).
+    fig.update_xaxes(range=[-0.5, len(heat.x) - 0.5], autorange=False)
+    fig.update_yaxes(range=[len(heat.y) - 0.5, -0.5], autorange=False)
+    return fig

@@ -327,6 +327,22 @@ def top_entities(
     return _df(conn, sql, [*params, kind, max(1, int(limit))])
 
 
+def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
+    """Filtered articles per source, most first. Columns: source, articles, first, last.
+
+    Articles without a source are grouped under "(no source)"; first/last ignore undated ones.
+    """
+    cte, params = _fa(conn, f)
+    sql = f"""
+        WITH {cte}
+        SELECT coalesce(a.source, '(no source)') AS source, count(*) AS articles,
+               min(a.published_at) AS first, max(a.published_at) AS last
+        FROM articles a WHERE {_in_fa(f, "a")}
+        GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
+    """  # noqa: S608
+    return _df(conn, sql, [*params, max(1, int(limit))])
+
+
 def recent_ingest_runs(conn: Conn, limit: int = 10) -> pd.DataFrame:
     """Latest ingest runs, newest first: the ``ingest_runs`` columns plus ``seconds``."""
     sql = """

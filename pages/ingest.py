@@ -1,0 +1,104 @@
+"""Ingest: upload files (any supported type, zip included) and see the same summary as the CLI."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from presswatch.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, supported_list
+from presswatch.pipeline import IngestSummary, ProgressEvent, ingest_uploads
+from presswatch.settings import MB, get_settings
+from presswatch.ui import frame as ui_frame
+from presswatch.ui.data import connection
+from presswatch.ui.render import md_escape
+
+RESULT_KEY = "pw_ingest_result"
+
+frame = ui_frame.enter("ingest", "Ingest", show_filters=False)
+settings = get_settings()
+limit_mb = settings.max_upload_bytes // MB
+# st.file_uploader checks the last suffix only (".gz" of ".jsonl.gz"); the readers check fully.
+types = sorted({s.rsplit(".", 1)[-1] for s in SUPPORTED_SUFFIXES})
+
+st.markdown(
+    f"Add articles to the database: {md_escape(supported_list())} — up to {limit_mb:,} MB "
+    "per file. Duplicates already stored are skipped; files that cannot be read are listed "
+    "with the reason. New articles appear on every page straight away."
+)
+
+with st.form("pw_ingest_form", clear_on_submit=True, border=True):
+    files = st.file_uploader(
+        "Files",
+        type=types,
+        accept_multiple_files=True,
+        key="pw_ingest_files",
+        max_upload_size=limit_mb,
+    )
+    source = st.text_input(
+        "Source name (optional)",
+        max_chars=200,
+        key="pw_ingest_source",
+        help="Used for articles whose file gives no source/outlet.",
+    )
+    submitted = st.form_submit_button("Ingest", type="primary", icon=":material/upload:")
+
+if submitted:
+    uploads = [(u.name, u.getvalue()) for u in files or []]
+    if not uploads:
+        st.warning("Choose one or more files first.")
+    else:
+        with st.status(f"Ingesting {len(uploads)} file(s)…", expanded=True) as status:
+            bar = st.progress(0.0, text="Reading…")
+            n_files = len(uploads)
+
+            def on_progress(event: ProgressEvent) -> None:
+                done = min(event.files_done / n_files, 1.0) if n_files else 1.0
+                rate = event.articles_done / event.elapsed if event.elapsed > 0 else 0.0
+                bar.progress(
+                    done,
+                    text=f"{event.files_done:,}/{n_files:,} files · "
+                    f"{event.articles_done:,} articles · {rate:,.0f} articles/s",
+                )
+
+            cur = connection().cursor()
+            try:
+                summary = ingest_uploads(
+                    cur,
+                    uploads,
+                    ReadOptions(source=source.strip() or None),
+                    progress=on_progress,
+                )
+            finally:
+                cur.close()
+            bar.progress(1.0, text="Done")
+            state = "complete" if summary.articles_added or not summary.nothing_read else "error"
+            status.update(
+                label=f"Added {summary.articles_added:,} articles "
+                f"from {summary.files_read:,} file(s)",
+                state=state,
+                expanded=False,
+            )
+        st.session_state[RESULT_KEY] = summary
+
+summary_obj = st.session_state.get(RESULT_KEY)
+if isinstance(summary_obj, IngestSummary):
+    summary = summary_obj
+    st.subheader(f"Summary of run {summary.run_id}")
+    st.table(pd.DataFrame(summary.as_table(), columns=["", "value"]).set_index(""))
+    if summary.rejects:
+        st.subheader(f"Rejected ({len(summary.rejects):,})")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    (r.origin_file, r.origin_record or "", r.reason, r.detail)
+                    for r in summary.rejects
+                ],
+                columns=["file", "record", "reason", "detail"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if summary.articles_added:
+        st.success("The new articles are already included on the other pages.")
+
+ui_frame.leave(frame)

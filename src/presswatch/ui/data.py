@@ -1,0 +1,111 @@
+"""Database access for the dashboard: one shared connection, a cursor per run, bounded caches.
+
+The connection is a ``st.cache_resource`` (the process's single read-write owner from
+``store.shared_connection``); each script run opens its own cursor, so sessions and
+threads never share one. Query results go through ``st.cache_data`` keyed by the database
+path, ``store.data_version`` (so newly ingested articles show up at once), the query's
+name and the repr of its arguments (Filters is a frozen dataclass with a stable repr).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import duckdb
+import streamlit as st
+
+from presswatch import export, queries, store
+from presswatch.filters import Filters
+
+T = TypeVar("T")
+
+CACHE_ENTRIES = 256
+CACHE_TTL_SECONDS = 3600
+
+
+def db_path() -> str:
+    """The database this process serves (PRESSWATCH_DB, read at call time)."""
+    return store.resolve_db_path(None)
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return store.shared_connection(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process-wide owner connection (never used directly for queries: take a cursor)."""
+    return _connection(db_path())
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _cached(path: str, version: int, name: str, key: str, _call: Callable[[], Any]) -> Any:
+    # ``_call`` is excluded from the hash: the other arguments say everything it depends on.
+    return _call()
+
+
+@dataclass
+class Db:
+    """What a script run uses to reach the data: its own cursor and the data version."""
+
+    path: str
+    cur: duckdb.DuckDBPyConnection
+    version: int
+
+    def q(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call a ``queries`` function (cursor first), cached on (db, version, name, args)."""
+        key = repr((args, sorted(kwargs.items())))
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        return _cached(self.path, self.version, name, key, lambda: fn(self.cur, *args, **kwargs))
+
+    def compute(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call a pure function of data (e.g. a word cloud), cached the same way."""
+        key = repr((args, sorted(kwargs.items())))
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        return _cached(self.path, self.version, name, key, lambda: fn(*args, **kwargs))
+
+
+@contextmanager
+def open_db() -> Iterator[Db]:
+    """A cursor for this script run, closed when the run ends (also on rerun/stop)."""
+    conn = connection()
+    cur = conn.cursor()
+    try:
+        yield Db(path=db_path(), cur=cur, version=store.data_version(cur))
+    finally:
+        cur.close()
+
+
+def articles_csv_factory(
+    filters: Filters, description: str, conn: duckdb.DuckDBPyConnection | None = None
+) -> Callable[[], bytes]:
+    """A no-argument callable producing the CSV of *all* filtered articles.
+
+    ``st.download_button`` runs it in its own thread when the user clicks, so it opens its
+    own cursor instead of borrowing the run's.
+    """
+    owner = conn if conn is not None else connection()
+
+    def build() -> bytes:
+        return articles_csv(owner, filters, description)
+
+    return build
+
+
+def articles_csv(conn: duckdb.DuckDBPyConnection, filters: Filters, description: str) -> bytes:
+    """Every filtered article as formula-safe CSV bytes (chunked, so large sets stream)."""
+    cur = conn.cursor()
+    try:
+        chunks = queries.iter_articles_all(cur, filters)
+        return export.to_csv_bytes(chunks, description=description, generated_at=now_utc())
+    finally:
+        cur.close()
+
+
+def now_utc() -> datetime:
+    """Timezone-aware now (export file names and comment lines say UTC)."""
+    return datetime.now(UTC)

@@ -1,0 +1,190 @@
+"""Rendering untrusted text safely: Markdown escaping, highlighted HTML, number formats.
+
+Article titles and bodies come from the web. Where Streamlit renders Markdown (captions,
+warnings, labels) every special character is backslash-escaped; where we need HTML (the
+highlighted mentions) the text is ``html.escape``-d first and only our own ``<mark>``
+tags are added around it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+KIND_COLOURS: dict[str, str] = {
+    "country": "#ffe08a",
+    "capital": "#ffc9a8",
+    "organisation": "#b9e2ff",
+    "term": "#c8f0c0",
+    "match": "#ffe08a",
+}
+
+
+def md_escape(text: object) -> str:
+    """Text that Streamlit's Markdown shows literally (no links, HTML, LaTeX or emphasis)."""
+    value = "" if text is None else str(text)
+    value = value.replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A highlighted stretch of text: [start, end) with a label and a kind (for colour)."""
+
+    start: int
+    end: int
+    label: str
+    kind: str
+
+
+def _merge(spans: Iterable[Span], length: int) -> list[tuple[int, int, list[Span]]]:
+    """Overlapping spans become one stretch carrying all their labels (in reading order)."""
+    ordered = sorted(
+        (s for s in spans if 0 <= s.start < s.end <= length), key=lambda s: (s.start, -s.end)
+    )
+    merged: list[tuple[int, int, list[Span]]] = []
+    for s in ordered:
+        if merged and s.start < merged[-1][1]:
+            start, end, members = merged[-1]
+            merged[-1] = (start, max(end, s.end), [*members, s])
+        else:
+            merged.append((s.start, s.end, [s]))
+    return merged
+
+
+def highlight_html(text: str, spans: Iterable[Span]) -> str:
+    """Escaped ``text`` with each span wrapped in ``<mark>`` (label as tooltip)."""
+    out: list[str] = []
+    pos = 0
+    for start, end, members in _merge(spans, len(text)):
+        out.append(html.escape(text[pos:start]))
+        kinds = {m.kind for m in members}
+        colour = KIND_COLOURS.get(members[0].kind, "#ffe08a") if len(kinds) == 1 else "#e3c8ff"
+        label = " + ".join(dict.fromkeys(m.label for m in members))
+        out.append(
+            f'<mark title="{html.escape(label, quote=True)}" '
+            f'style="background:{colour};padding:0 2px;border-radius:3px">'
+            f"{html.escape(text[start:end])}</mark>"
+        )
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def article_html(title: str | None, text: str, mentions: pd.DataFrame) -> str:
+    """The article with every detected mention highlighted, title first.
+
+    ``mentions`` is ``queries.article_mentions`` output (field, start_pos, end_pos, name,
+    kind, signal).
+    """
+
+    def spans(field: str) -> list[Span]:
+        if mentions.empty:
+            return []
+        part = mentions[mentions["field"] == field]
+        out: list[Span] = []
+        for start, end, name, kind, signal in part[
+            ["start_pos", "end_pos", "name", "kind", "signal"]
+        ].itertuples(index=False, name=None):
+            # "Russia · capital", "China · demonym", "NATO · organisation"
+            what = signal if kind in ("country", "capital") else kind
+            out.append(Span(int(start), int(end), f"{name} · {what}", str(kind)))
+        return out
+
+    head = highlight_html(title or "(untitled)", spans("title"))
+    body = highlight_html(text, spans("text"))
+    return (
+        f'<div class="pw-article"><h3 style="margin-top:0">{head}</h3>'
+        f'<div style="white-space:pre-wrap;line-height:1.6">{body}</div></div>'
+    )
+
+
+def legend_html() -> str:
+    """The colour key for highlighted mentions."""
+    items = [
+        ("country", "country (name, demonym, compound, abbreviation)"),
+        ("capital", "capital city counted as its country"),
+        ("organisation", "organisation"),
+        ("term", "watch-list term"),
+    ]
+    return " ".join(
+        f'<mark style="background:{KIND_COLOURS[k]};padding:0 4px;border-radius:3px">'
+        f"{html.escape(label)}</mark>"
+        for k, label in items
+    )
+
+
+def kwic_html(rows: pd.DataFrame, max_rows: int = 200) -> str:
+    """Keyword-in-context lines (``queries.kwic_snippets``) as an escaped HTML table."""
+    lines: list[str] = []
+    for r in rows.head(max_rows).itertuples(index=False):
+        when = fmt_date(r.published_at)
+        src = html.escape(str(r.source or ""))
+        clip = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+        lines.append(
+            "<tr>"
+            f'<td style="{clip};color:#666;padding-right:8px;width:22%">{when} · {src}</td>'
+            f'<td style="{clip};text-align:right;direction:rtl;width:36%">'
+            f"<bdi>{html.escape(str(r.left))}</bdi></td>"
+            f'<td style="{clip};width:42%"><mark style="background:{KIND_COLOURS["match"]}">'
+            f"{html.escape(str(r.match))}</mark>{html.escape(str(r.right))}</td>"
+            "</tr>"
+        )
+    return (
+        '<table style="font-size:0.9em;border-collapse:collapse;width:100%;table-layout:fixed">'
+        + "".join(lines)
+        + "</table>"
+    )
+
+
+def text_html(text: str) -> str:
+    """Plain escaped text in a paragraph (for titles shown as headings)."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def fmt_date(value: object) -> str:
+    """YYYY-MM-DD for dates/timestamps; '(undated)' for missing values."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return "(undated)"
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10]
+
+
+def fmt_int(value: object) -> str:
+    """1,234 (or '—' when missing)."""
+    try:
+        return f"{int(value):,}"  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "—"
+
+
+def period_label(period: object, granularity: str) -> str:
+    """A readable period name: 2022, 2022-Q3, 2022-07, week of 2022-07-04, 2022-07-04."""
+    ts = pd.Timestamp(period)  # type: ignore[arg-type]
+    if granularity == "year":
+        return f"{ts.year}"
+    if granularity == "quarter":
+        return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
+    if granularity == "month":
+        return ts.strftime("%Y-%m")
+    if granularity == "week":
+        return "week of " + ts.strftime("%Y-%m-%d")
+    return ts.strftime("%Y-%m-%d")
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Names joined as "A, B and C"."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

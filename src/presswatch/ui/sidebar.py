@@ -1,0 +1,172 @@
+"""The shared sidebar: the filter widgets every page shares, read into one Filters value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from presswatch import textquery
+from presswatch.filters import Filters, KnownValues
+from presswatch.ui.render import md_escape
+
+# Session-state keys of the filter widgets (prefixed so pages cannot collide with them).
+K_FROM = "pw_f_from"
+K_TO = "pw_f_to"
+K_SOURCE = "pw_f_source"
+K_COUNTRY = "pw_f_country"
+K_MATCH = "pw_f_match"
+K_ORG = "pw_f_org"
+K_GROUP = "pw_f_group"
+K_TEXT = "pw_f_q"
+K_LANG = "pw_f_lang"
+K_CAPITALS = "pw_f_capitals"
+
+MIN_DATE = date(1800, 1, 1)
+MAX_DATE = date(2200, 12, 31)
+
+
+def _widget_values(f: Filters) -> dict[str, Any]:
+    return {
+        K_FROM: f.date_from,
+        K_TO: f.date_to,
+        K_SOURCE: list(f.sources),
+        K_COUNTRY: list(f.countries),
+        K_MATCH: f.country_match,
+        K_ORG: list(f.organisations),
+        K_GROUP: list(f.groups),
+        K_TEXT: f.text,
+        K_LANG: list(f.languages),
+        K_CAPITALS: f.include_capitals,
+    }
+
+
+def seed(f: Filters) -> None:
+    """Set every filter widget from a Filters value (before the widgets are drawn)."""
+    for key, value in _widget_values(f).items():
+        st.session_state[key] = value
+
+
+def _reset() -> None:
+    seed(Filters())
+
+
+def _ensure(key: str, default: Any, options: Sequence[str] | None = None) -> None:
+    """Give a widget a valid session value: default when absent, stale choices dropped."""
+    ss = st.session_state
+    if key not in ss:
+        ss[key] = default
+        return
+    value = ss[key]
+    if options is not None and isinstance(value, list):
+        allowed = set(options)
+        value = [v for v in value if v in allowed]
+    # Re-assigning also carries the value over when Streamlit sees the widget as a new one
+    # (a page file run without the entry point gives its widgets other ids).
+    ss[key] = value
+
+
+def _by_name(ids: Sequence[str], known: KnownValues) -> list[str]:
+    return sorted(ids, key=lambda i: (known.name(i).casefold(), i))
+
+
+def draw(known: KnownValues) -> Filters:
+    """Draw the filter widgets in the sidebar and return the Filters they describe."""
+    sources = sorted(known.sources, key=str.casefold)
+    countries = _by_name(list(known.countries), known)
+    orgs = _by_name(list(known.organisations), known)
+    groups = _by_name(list(known.groups), known)
+    langs = sorted(known.languages)
+    defaults = _widget_values(Filters())
+    for key, options in (
+        (K_SOURCE, sources),
+        (K_COUNTRY, countries),
+        (K_ORG, orgs),
+        (K_GROUP, groups),
+        (K_LANG, langs),
+    ):
+        _ensure(key, defaults[key], options)
+    for key in (K_FROM, K_TO, K_MATCH, K_TEXT, K_CAPITALS):
+        _ensure(key, defaults[key])
+
+    sb = st.sidebar
+    sb.header("Filters")
+    span = ""
+    if known.date_min and known.date_max:
+        span = f"The articles span {known.date_min.isoformat()} to {known.date_max.isoformat()}."
+    d_from = sb.date_input(
+        "From",
+        key=K_FROM,
+        min_value=MIN_DATE,
+        max_value=MAX_DATE,
+        format="YYYY-MM-DD",
+        help="First publication day (empty: no limit). " + span,
+    )
+    d_to = sb.date_input(
+        "To",
+        key=K_TO,
+        min_value=MIN_DATE,
+        max_value=MAX_DATE,
+        format="YYYY-MM-DD",
+        help="Last publication day, inclusive (empty: no limit). " + span,
+    )
+    picked_sources = sb.multiselect("Sources", sources, key=K_SOURCE, placeholder="All sources")
+    picked_countries = sb.multiselect(
+        "Countries", countries, key=K_COUNTRY, format_func=known.name, placeholder="Any country"
+    )
+    match = sb.radio(
+        "Articles mentioning",
+        ["any", "all"],
+        key=K_MATCH,
+        horizontal=True,
+        format_func=lambda m: "any of them" if m == "any" else "all of them",
+        disabled=len(picked_countries) < 2,
+    )
+    picked_orgs = sb.multiselect(
+        "Organisations", orgs, key=K_ORG, format_func=known.name, placeholder="Any organisation"
+    )
+    picked_groups: list[str] = []
+    if groups:
+        picked_groups = sb.multiselect(
+            "Watch-list groups", groups, key=K_GROUP, format_func=known.name, placeholder="Any"
+        )
+    text = sb.text_input(
+        "Text query",
+        key=K_TEXT,
+        max_chars=textquery.MAX_QUERY_CHARS,
+        placeholder='e.g. "joint exercise" OR drill* NOT naval',
+        help='Words, "quoted phrases", AND / OR / NOT (or -word), parentheses and word* '
+        "prefixes, over title and text.",
+    )
+    if text.strip():
+        for note in textquery.parse(text).notes:
+            sb.caption(md_escape(note))
+    picked_langs: list[str] = []
+    if len(langs) > 1:
+        picked_langs = sb.multiselect("Languages", langs, key=K_LANG, placeholder="All languages")
+    capitals = sb.checkbox(
+        "Count capital cities as their country",
+        key=K_CAPITALS,
+        help="Capital-city metonymy, e.g. “Beijing said” counted as China.",
+    )
+    sb.button("Reset filters", on_click=_reset, key="pw_f_reset")
+
+    d1 = d_from if isinstance(d_from, date) else None
+    d2 = d_to if isinstance(d_to, date) else None
+    if d1 and d2 and d1 > d2:
+        sb.caption("The start date is after the end date: the two are swapped.")
+        d1, d2 = d2, d1
+    return Filters(
+        date_from=d1,
+        date_to=d2,
+        sources=tuple(picked_sources),
+        countries=tuple(picked_countries),
+        country_match="all" if match == "all" and len(picked_countries) > 1 else "any",
+        organisations=tuple(picked_orgs),
+        groups=tuple(picked_groups),
+        text=text,
+        languages=tuple(picked_langs),
+        include_capitals=bool(capitals),
+    )

@@ -1,0 +1,76 @@
+"""Small composite widgets the pages share: CSV downloads and "articles behind" tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from presswatch import export
+from presswatch.filters import Filters
+from presswatch.ui.data import now_utc
+from presswatch.ui.render import fmt_date, md_escape
+
+ARTICLE_COLUMNS = ["published_at", "source", "title", "countries"]
+
+
+def csv_download(
+    df: pd.DataFrame, stem: str, description: str, *, key: str, label: str = "Download data (CSV)"
+) -> None:
+    """A download button for a chart's data: formula-safe CSV with the filter description."""
+    when = now_utc()
+    st.download_button(
+        label,
+        data=export.to_csv_bytes(df, description=description, generated_at=when),
+        file_name=export.csv_filename(stem, description, when),
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) -> int | None:
+    """Articles as a selectable table (text cells, never HTML); returns the picked article id."""
+    if df.empty:
+        st.caption("No articles.")
+        return None
+    cols = [c for c in [*ARTICLE_COLUMNS, *(extra or [])] if c in df.columns]
+    shown = df[cols].copy()
+    if "published_at" in shown:
+        shown["published_at"] = [fmt_date(v) for v in shown["published_at"]]
+    event: Any = st.dataframe(
+        shown.rename(columns={"published_at": "date"}),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        column_config={"title": st.column_config.TextColumn("title", width="large")},
+    )
+    rows = list(event.selection.rows) if event is not None else []
+    if rows and 0 <= rows[0] < len(df):
+        return int(df.iloc[rows[0]]["article_id"])
+    return None
+
+
+def open_article_link(filters: Filters, article_id: int, title: str | None) -> None:
+    """A link to the Articles page showing one article with its mentions highlighted."""
+    params: dict[str, str | list[str]] = {**filters.to_query_params(), "article": str(article_id)}
+    label = (title or "(untitled)").strip()
+    if len(label) > 80:
+        label = label[:77] + "…"
+    st.page_link(
+        "pages/articles.py",
+        label=f"Open “{md_escape(label)}” with its mentions highlighted",
+        icon=":material/open_in_new:",
+        query_params=params,
+    )
+
+
+def cloud_png(pairs: tuple[tuple[str, float], ...]) -> tuple[bytes, list[str]]:
+    """Word-cloud PNG for (term, weight) pairs (a hashable argument, so it can be cached)."""
+    from presswatch import charts
+
+    return charts.wordcloud_png(dict(pairs))
