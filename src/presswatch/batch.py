@@ -390,8 +390,13 @@ def finish_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, *, status: str = "
     return run_id
 
 
-def _insert_new_terms(conn: duckdb.DuckDBPyConnection, terms: pa.Table) -> None:
-    conn.register("b_terms", terms)
+def _insert_dependent_rows(conn: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
+    """Rows that hang off the articles listed in ``b_new``, plus terms new to the store."""
+    for name, statement in _INSERT_DEPENDENT.items():
+        conn.register("b_rows", tables[name])
+        conn.execute(statement)
+        conn.unregister("b_rows")
+    conn.register("b_terms", tables["terms"])
     conn.execute(
         "INSERT INTO terms SELECT DISTINCT term_id, term FROM b_terms "
         "WHERE term_id NOT IN (SELECT term_id FROM terms)"
@@ -421,11 +426,7 @@ def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> 
                 "SEMI JOIN b_new USING (article_id)",
                 [run_id],
             )
-            for name, statement in _INSERT_DEPENDENT.items():
-                conn.register("b_rows", t[name])
-                conn.execute(statement)
-                conn.unregister("b_rows")
-            _insert_new_terms(conn, t["terms"])
+            _insert_dependent_rows(conn, t)
             conn.register("b_rejects", t["rejects"])
             conn.execute(
                 "INSERT INTO rejects SELECT * REPLACE (? AS run_id) FROM b_rejects", [run_id]
@@ -462,11 +463,7 @@ def replace_analysis(conn: duckdb.DuckDBPyConnection, batch: Batch) -> None:
         try:
             for statement in _DELETE_DEPENDENT:
                 conn.execute(statement)
-            for name, statement in _INSERT_DEPENDENT.items():
-                conn.register("b_rows", t[name])
-                conn.execute(statement)
-                conn.unregister("b_rows")
-            _insert_new_terms(conn, t["terms"])
+            _insert_dependent_rows(conn, t)
             conn.register("b_articles", t["articles"])
             conn.execute(
                 "UPDATE articles SET country_sentences = b.country_sentences, "
