@@ -241,6 +241,8 @@ def test_term_frequencies(conn) -> None:
     assert df.loc["deal", "per10k"] == pytest.approx(3 / 65 * 1e4)
     assert "the" not in df.index and "and" not in df.index
     assert "joint exercise" in df.index  # listed phrase kept whole
+    # ... and its one occurrence is not counted again under "joint" and "exercise"
+    assert "joint" not in df.index and "exercise" not in df.index
     no_c = Q.term_frequencies(conn, Filters(), 200, exclude_countries=True).set_index("term")
     assert not {"russia", "china", "iran", "moscow", "france"} & set(no_c.index)
     extra = Q.term_frequencies(conn, Filters(), 200, extra_stopwords=["Deal", "joint"])

@@ -941,6 +941,25 @@ def _top_terms(
         fetch *= 4
 
 
+def _fold_phrases(top: pd.DataFrame) -> pd.DataFrame:
+    """Count a phrase's occurrences once: take them off the counts of its own words.
+
+    The index keeps "united states" beside "united" and "states"; a cloud that showed all
+    three at full size would count those words twice. ``articles`` is left as it is.
+    """
+    n = dict(zip(top["term"], top["n"].astype(int), strict=True))
+    for term, count in list(n.items()):
+        if " " in term:
+            for word in set(term.split()):
+                if word in n and " " not in word:
+                    n[word] -= count
+    out = top.assign(n=[max(n[t], 0) for t in top["term"]])
+    out = out[out["n"] > 0]
+    return out.sort_values(["n", "term"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
 def term_frequencies(
     conn: Conn,
     f: Filters,
@@ -951,13 +970,18 @@ def term_frequencies(
 ) -> pd.DataFrame:
     """Most frequent index terms of the filtered set. Columns: term, n, articles, per10k.
 
+    A phrase's occurrences are not counted again under its words ("united states" does
+    not also add to "united" and "states").
+
     ``extra_stopwords``: user words removed (also phrases containing them);
     ``exclude_countries``: drop country names, demonyms and capitals (every surface form
     the detector found in the corpus), and phrases containing them. Numbers are left out
     unless ``include_numbers``. per10k = n ÷ words of the filtered set × 10,000.
     """
     exact, words = _excluded_words(conn, exclude_countries, extra_stopwords)
-    top = _top_terms(conn, f, max(1, int(limit)), exact, words, include_numbers)
+    want = max(1, int(limit))
+    # Fetch extra rows: folding phrases into their words can empty some unigrams.
+    top = _fold_phrases(_top_terms(conn, f, want * 2, exact, words, include_numbers)).head(want)
     total_words = _words_of(conn, f)
     out = top[["term", "n", "articles"]].copy()
     out["per10k"] = out["n"] * 10_000 / total_words if total_words > 0 else np.nan
