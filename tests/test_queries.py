@@ -436,3 +436,13 @@ def test_precomputed_sentence_counts_match_the_mentions(tmp_path: Path) -> None:
         SELECT article_id, country_sentences, country_sentences_named FROM articles ORDER BY ALL"""
     assert c.execute(per_article).fetchall() == c.execute(stored_articles).fetchall()
     c.close()
+
+
+def test_articles_by_source(conn) -> None:
+    df = Q.articles_by_source(conn, Filters())
+    # MFA: a1 a2 a5 a7; Wire: a3 a4 a6 (a6 undated, so Wire's span ends at a4)
+    assert df[["source", "articles"]].values.tolist() == [["MFA", 4], ["Wire", 3]]
+    wire = df.set_index("source").loc["Wire"]
+    assert (str(wire["first"].date()), str(wire["last"].date())) == ("2021-02-15", "2021-02-20")
+    only_iran = Q.articles_by_source(conn, Filters(countries=("IR",)))
+    assert only_iran[["source", "articles"]].values.tolist() == [["MFA", 2], ["Wire", 1]]
