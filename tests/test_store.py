@@ -111,3 +111,9 @@ def test_memory_store_for_tests() -> None:
     conn = open_store(":memory:")
     assert isinstance(conn, duckdb.DuckDBPyConnection)
     assert schema_version(conn) == LATEST_VERSION
+
+
+def test_memory_limit_is_applied(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "m.duckdb", memory_limit_bytes=300 * 1024 * 1024)
+    limit = conn.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit.replace(" ", "").lower() in {"300.0mib", "300mib"}

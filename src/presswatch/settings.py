@@ -36,6 +36,9 @@ class Settings:
     max_archive_ratio: int
     max_archive_entries: int
     max_text_chars: int
+    # DuckDB's cache limit in the served dashboard: DuckDB would otherwise keep up to 80%
+    # of the machine's memory for a large database.
+    dashboard_memory_bytes: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,6 +54,7 @@ class Settings:
             max_archive_ratio=_env_int("PRESSWATCH_MAX_ARCHIVE_RATIO", 200),
             max_archive_entries=_env_int("PRESSWATCH_MAX_ARCHIVE_ENTRIES", 100_000),
             max_text_chars=_env_int("PRESSWATCH_MAX_TEXT_CHARS", 2_000_000),
+            dashboard_memory_bytes=_env_int("PRESSWATCH_DASHBOARD_MEMORY_MB", 1024) * MB,
         )
 
 

@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from presswatch.schema import LATEST_VERSION, MIGRATIONS
-from presswatch.settings import get_settings
+from presswatch.settings import MB, get_settings
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -78,14 +78,20 @@ def resolve_db_path(path: str | Path | None) -> str:
 
 
 def open_store(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    memory_limit_bytes: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open (and when writable, create and migrate) the presswatch database."""
     target = resolve_db_path(path)
     if target != ":memory:" and not read_only:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = duckdb.connect(target, read_only=read_only)
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if memory_limit_bytes:
+            config["memory_limit"] = f"{memory_limit_bytes // MB}MiB"
+        conn = duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             match = _LOCK_PID.search(str(exc))
@@ -223,7 +229,8 @@ def _open_with_retry(target: str, wait_seconds: float = 30.0) -> duckdb.DuckDBPy
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return open_store(target)
+            # Without a limit DuckDB may keep up to 80% of the machine's memory as cache.
+            return open_store(target, memory_limit_bytes=get_settings().dashboard_memory_bytes)
         except StoreLockedError:
             if time.monotonic() >= deadline:
                 raise
