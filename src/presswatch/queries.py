@@ -163,6 +163,8 @@ def _fa_table(conn: Conn, f: Filters) -> str:
     conn.execute("INSERT INTO pw_fa_log SELECT ?, coalesce(max(seq), 0) + 1 FROM pw_fa_log", [name])
     old = _rows(conn, "SELECT name FROM pw_fa_log ORDER BY seq DESC OFFSET ?", [_FA_KEEP])
     for (old_name,) in old:
+        # Names come from our own log and are re-checked to be pw_fa_<hex digest>: an
+        # identifier cannot be a bound parameter.
         if str(old_name).startswith("pw_fa_") and str(old_name)[6:].isalnum():
             conn.execute(f"DROP TABLE IF EXISTS {old_name}")
             conn.execute("DELETE FROM pw_fa_log WHERE name = ?", [old_name])
