@@ -7,6 +7,7 @@ process to import, so both paths store exactly the same rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -140,16 +141,28 @@ class Batch:
     rejects: list[Reject] = field(default_factory=list)
 
     def save(self, folder: Path) -> None:
-        """Write the batch as Parquet files (for the spool)."""
+        """Write the batch as Parquet files plus its counts (for the spool).
+
+        The rejects travel as rows of the ``rejects`` table; ``self.rejects`` is not kept.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         for name, table in self.tables.items():
             pq.write_table(table, folder / f"{name}.parquet")
+        counts = {"undated": self.undated, "articles_seen": self.articles_seen,
+                  "files_read": self.files_read}  # fmt: skip
+        (folder / "counts.json").write_text(json.dumps(counts), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Batch:
         """Read a batch saved by ``save``."""
         tables = {name: pq.read_table(folder / f"{name}.parquet") for name in _SCHEMAS}
-        return cls(tables=tables)
+        counts = json.loads((folder / "counts.json").read_text(encoding="utf-8"))
+        return cls(
+            tables=tables,
+            undated=int(counts["undated"]),
+            articles_seen=int(counts["articles_seen"]),
+            files_read=int(counts["files_read"]),
+        )
 
 
 def build_batch(

@@ -78,9 +78,6 @@ def spool_batch(db_path: Path, batch: Batch | None, run: RunInfo) -> Path:
     }
     if batch is not None:
         batch.save(tmp)
-        meta.update(
-            files_read=batch.files_read, articles_seen=batch.articles_seen, undated=batch.undated
-        )
     _write_json_atomic(tmp / "meta.json", meta)
     final = folder / name
     os.replace(tmp, final)
@@ -119,11 +116,7 @@ def import_pending(conn: duckdb.DuckDBPyConnection, db_path: Path) -> int:
             if meta["kind"] == "finish":
                 result: dict[str, Any] = {"run_id": finish_run(conn, run)}
             else:
-                batch = Batch.load(batch_folder)
-                batch.files_read = int(meta["files_read"])
-                batch.articles_seen = int(meta["articles_seen"])
-                batch.undated = int(meta["undated"])
-                written = write_batch(conn, batch, run)
+                written = write_batch(conn, Batch.load(batch_folder), run)
                 result = {
                     "added": written.added,
                     "duplicates": written.duplicates,
