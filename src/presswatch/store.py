@@ -6,7 +6,8 @@ process's open fails (read-only included). presswatch decides who owns the file 
 * The served dashboard owns it for as long as it runs (``shared_connection``). Pages
   and threads use their own cursor. A background importer in the same process loads
   batches that a CLI ingest spooled while the dashboard held the file.
-* ``presswatch ingest`` opens the file read-write when it is free. When the dashboard
+* ``presswatch ingest`` opens the file read-write when it is free, releasing it every few
+  seconds (``spool.FileSink``) so a dashboard can start meanwhile. When the dashboard
   holds it, the CLI still does all the reading and detection itself, writes the finished
   batches to the spool folder beside the database (``<db>.spool/``) and waits for the
   dashboard to import them, then prints the same summary. New articles therefore appear
