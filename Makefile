@@ -52,7 +52,7 @@ typecheck: $(VENV)/.installed-test
 # so the summary line is repeated last, where CI looks for it.
 pytest: test-setup
 	@set -o pipefail; $(BIN)/pytest -q 2>&1 | tee .pytest.log; status=$$?; \
-		grep -E '^[0-9]+ (passed|failed)|no tests ran' .pytest.log | tail -n 1; exit $$status
+		echo; grep -E '^[0-9]+ (passed|failed)|no tests ran' .pytest.log | tail -n 1; exit $$status
 
 test: lint typecheck pytest
 
