@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from presswatch.store import open_store
+from presswatch.store import open_store, waiting_for
 
 GOOD_TEXT = (
     "Ministers meet in Oslo – Nordic Defence Review\n\n"
@@ -185,22 +185,24 @@ def test_interrupted_run_leaves_whole_batches_and_rerun_completes(tmp_path: Path
     db = tmp_path / "killed.duckdb"
     args = [sys.executable, "-m", "presswatch.cli", "demo", "--articles", "12000", "--db", str(db)]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Wait until at least one batch is committed, then kill without warning.
+    # Wait until at least one batch is committed, then kill without warning. The CLI keeps
+    # the file for its run, so ask for it (as a dashboard would) to look inside.
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.5)
-        try:
-            c = duckdb.connect(str(db), read_only=True)
-        except duckdb.Error:
-            continue
-        try:
-            n = c.execute("SELECT count(*) FROM articles").fetchone()
-        except duckdb.Error:
-            n = (0,)
-        finally:
-            c.close()
-        if n and n[0] > 0:
-            break
+    with waiting_for(db):
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            try:
+                c = duckdb.connect(str(db), read_only=True)
+            except duckdb.Error:
+                continue
+            try:
+                n = c.execute("SELECT count(*) FROM articles").fetchone()
+            except duckdb.Error:
+                n = (0,)
+            finally:
+                c.close()
+            if n and n[0] > 0:
+                break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 

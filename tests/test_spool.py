@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,13 @@ import pytest
 from presswatch.models import Article
 from presswatch.pipeline import run_pipeline
 from presswatch.spool import FileSink
-from presswatch.store import StoreLockedError, dashboard_owner_pid, open_store
+from presswatch.store import (
+    StoreLockedError,
+    _open_with_retry,
+    dashboard_owner_pid,
+    open_store,
+    someone_waiting,
+)
 
 OWNER = """
 import sys, time
@@ -77,3 +84,47 @@ def test_cli_owns_the_file_only_while_writing(tmp_path: Path) -> None:
     assert summary.articles_added == 3
     # The file is free again: another process (here: this one) can open it.
     open_store(db).close()
+
+
+HOLDER = """
+import sys, time
+from presswatch.models import Article
+from presswatch.pipeline import run_pipeline
+from presswatch.spool import FileSink
+
+def slowly():
+    for i in range(600):
+        if i % 10 == 0:
+            time.sleep(0.1)
+        yield Article(text=f"holder {i}: Chile and Peru held talks.", origin_file=f"h{i}.txt")
+
+run_pipeline(FileSink(sys.argv[1]), slowly(), origin="cli", inputs="t", workers=1, batch_size=10)
+"""
+
+
+def test_cli_keeps_the_file_until_a_dashboard_asks_for_it(tmp_path: Path) -> None:
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # until the CLI holds the file
+            assert time.monotonic() < deadline, "the CLI never opened the file"
+            try:
+                open_store(db).close()
+            except StoreLockedError:
+                break
+            time.sleep(0.05)
+        time.sleep(0.6)  # several batches later, it still holds the file ...
+        with pytest.raises(StoreLockedError):
+            open_store(db)
+        # ... until a dashboard asks for it: then it lets go after its current batch.
+        conn = _open_with_retry(str(db), wait_seconds=20)
+        assert not someone_waiting(db)
+        stored = conn.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        assert 0 < stored < 600
+        conn.close()
+        assert holder.wait(timeout=60) == 0  # it takes the file back and finishes
+    finally:
+        holder.kill()
+    conn = open_store(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchall() == [(600,)]

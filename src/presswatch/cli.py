@@ -153,11 +153,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Re-run detection (e.g. after editing watch lists) over every stored article."""
     from presswatch.pipeline import reindex
-    from presswatch.store import StoreLockedError, fetch_value, open_store
+    from presswatch.store import BULK_CHECKPOINT_MB, StoreLockedError, fetch_value, open_store
 
     db_path = Path(args.db) if args.db else get_settings().db_path
     try:
-        conn = open_store(db_path)
+        conn = open_store(db_path, checkpoint_mb=BULK_CHECKPOINT_MB)
     except StoreLockedError as exc:
         console.print(
             f"[red]{exc}\nStop the dashboard (or reindex from its Ingest page), then try again."

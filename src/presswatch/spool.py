@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -25,11 +26,14 @@ import duckdb
 from presswatch.batch import Batch, RunInfo, WriteResult, finish_run, write_batch
 from presswatch.pipeline import Sink
 from presswatch.store import (
+    BULK_CHECKPOINT_MB,
     StoreLockedError,
     dashboard_owner_pid,
     open_store,
     owner_file,
+    someone_waiting,
     spool_dir,
+    waiting_for,
 )
 
 log = logging.getLogger(__name__)
@@ -159,15 +163,19 @@ def start_importer(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     _importers[db_path] = thread
 
 
+class _HandOver(Exception):
+    """A dashboard owns the file: the batch goes through the spool instead."""
+
+
 class FileSink(Sink):
-    """The CLI's sink: owns the file for a few seconds at a time, or spools to a dashboard.
+    """The CLI's sink: owns the file for the run, or spools to a dashboard that owns it.
 
-    Releasing the lock every ``HOLD_SECONDS`` lets a dashboard start during a long ingest
-    (it retries its open meanwhile); from then on this sink spools to it. Holding the file
-    across several batches matters: each close makes DuckDB checkpoint.
+    Holding the file matters for speed: each close makes DuckDB checkpoint, and a checkpoint
+    recompresses the tables' unfinished row groups. A dashboard that starts during a long
+    ingest asks for the file (``store.waiting_for``); the sink lets go after the batch it is
+    writing, and from then on spools to the dashboard. Another CLI run waiting for the
+    file asks the same way, so two runs take turns batch by batch.
     """
-
-    HOLD_SECONDS = 5.0
 
     def __init__(self, db_path: Path, *, on_wait: Any = None) -> None:
         self.db_path = db_path
@@ -175,7 +183,6 @@ class FileSink(Sink):
         self.handed_to_dashboard = False
         self._told: set[str] = set()
         self._conn: duckdb.DuckDBPyConnection | None = None
-        self._opened_at = 0.0
 
     def _tell(self, message: str) -> None:
         if self.on_wait and message not in self._told:
@@ -188,25 +195,37 @@ class FileSink(Sink):
             self._conn = None
 
     def _with_store(self, direct: Any, spooled: Any, *, release: bool = False) -> Any:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while self._conn is None:
+        if self._conn is None:
             try:
-                self._conn = open_store(self.db_path)
-                self._opened_at = time.monotonic()
-            except StoreLockedError as exc:
-                if dashboard_owner_pid(self.db_path) is not None:
-                    self.handed_to_dashboard = True
-                    self._tell("A running dashboard owns the database: handing batches to it.")
-                    return spooled()
-                if time.monotonic() > deadline:
-                    raise
-                self._tell(f"Waiting: {exc}")
-                time.sleep(POLL_SECONDS)
+                self._conn = self._open()
+            except _HandOver:
+                return spooled()
         try:
             return direct(self._conn)
         finally:
-            if release or time.monotonic() - self._opened_at > self.HOLD_SECONDS:
+            if release or someone_waiting(self.db_path):
                 self._release()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting (and asking) for another writer; _HandOver to a dashboard."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        with ExitStack() as stack:
+            asked = False
+            while True:
+                try:
+                    return open_store(self.db_path, checkpoint_mb=BULK_CHECKPOINT_MB)
+                except StoreLockedError as exc:
+                    if dashboard_owner_pid(self.db_path) is not None:
+                        self.handed_to_dashboard = True
+                        self._tell("A running dashboard owns the database: handing batches to it.")
+                        raise _HandOver from exc
+                    if time.monotonic() > deadline:
+                        raise
+                    self._tell(f"Waiting: {exc}")
+                    if not asked:
+                        stack.enter_context(waiting_for(self.db_path))
+                        asked = True
+                    time.sleep(POLL_SECONDS)
 
     def known_ids(self) -> set[int]:
         def direct(conn: duckdb.DuckDBPyConnection) -> set[int]:

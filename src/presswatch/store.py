@@ -6,11 +6,13 @@ process's open fails (read-only included). presswatch decides who owns the file 
 * The served dashboard owns it for as long as it runs (``shared_connection``). Pages
   and threads use their own cursor. A background importer in the same process loads
   batches that a CLI ingest spooled while the dashboard held the file.
-* ``presswatch ingest`` opens the file read-write when it is free, releasing it every few
-  seconds (``spool.FileSink``) so a dashboard can start meanwhile. When the dashboard
-  holds it, the CLI still does all the reading and detection itself, writes the finished
-  batches to the spool folder beside the database (``<db>.spool/``) and waits for the
-  dashboard to import them, then prints the same summary. New articles therefore appear
+* ``presswatch ingest`` opens the file read-write when it is free and keeps it for the
+  run (``spool.FileSink``), because every close makes DuckDB checkpoint. A dashboard (or
+  another writer) that finds the file locked leaves a marker (``waiting_for``), and the
+  CLI lets go after its current batch. When the dashboard holds it, the CLI still does
+  all the reading and detection itself, writes the finished batches to the spool folder
+  beside the database (``<db>.spool/``) and waits for the dashboard to import them, then
+  prints the same summary. New articles therefore appear
   in the running dashboard without a restart, and nobody sees a lock error.
 """
 
@@ -22,7 +24,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,13 +80,24 @@ def resolve_db_path(path: str | Path | None) -> str:
     return str(path)
 
 
+# For bulk writers (CLI ingest, demo, reindex): a batch of 2,000 6 KB articles logs about
+# 15 MB, so DuckDB's default 16 MiB threshold would checkpoint after nearly every batch.
+BULK_CHECKPOINT_MB = 256
+
+
 def open_store(
     path: str | Path | None = None,
     *,
     read_only: bool = False,
     memory_limit_bytes: int | None = None,
+    checkpoint_mb: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open (and when writable, create and migrate) the presswatch database."""
+    """Open (and when writable, create and migrate) the presswatch database.
+
+    ``checkpoint_mb`` raises the write-ahead-log size at which DuckDB checkpoints (16 MiB by
+    default): a bulk writer then rewrites the table files a few times per run rather than
+    after nearly every batch.
+    """
     target = resolve_db_path(path)
     if target != ":memory:" and not read_only:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -92,6 +105,8 @@ def open_store(
         config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit_bytes:
             config["memory_limit"] = f"{memory_limit_bytes // MB}MiB"
+        if checkpoint_mb:
+            config["checkpoint_threshold"] = f"{checkpoint_mb}MiB"
         conn = duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
@@ -193,13 +208,7 @@ def dashboard_owner_pid(db_path: str | Path) -> int | None:
         pid = int(json.loads(marker.read_text(encoding="utf-8"))["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        return pid
-    return pid
+    return pid if _alive(pid) else None
 
 
 _shared: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -226,13 +235,62 @@ def shared_connection(path: str | Path | None = None) -> duckdb.DuckDBPyConnecti
 
 
 def _open_with_retry(target: str, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open read-write, waiting while a CLI ingest that started first finishes its batches."""
+    """Open read-write; if a CLI ingest holds the file, ask for it and wait for its batch."""
     deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            # Without a limit DuckDB may keep up to 80% of the machine's memory as cache.
-            return open_store(target, memory_limit_bytes=get_settings().dashboard_memory_bytes)
-        except StoreLockedError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.5)
+    with ExitStack() as stack:
+        asked = False
+        while True:
+            try:
+                # Without a limit DuckDB may keep up to 80% of the machine's memory as cache.
+                return open_store(target, memory_limit_bytes=get_settings().dashboard_memory_bytes)
+            except StoreLockedError:
+                if time.monotonic() >= deadline:
+                    raise
+                if not asked:
+                    stack.enter_context(waiting_for(target))
+                    asked = True
+                time.sleep(0.2)
+
+
+# --- asking a bulk writer for the file ------------------------------------------------------
+
+
+@contextmanager
+def waiting_for(db_path: str | Path) -> Iterator[None]:
+    """Tell a bulk writer holding the file that this process wants it (a marker file).
+
+    ``presswatch ingest`` keeps the file for its whole run, because every close makes
+    DuckDB checkpoint; it looks for these markers after each batch and lets go when one
+    belongs to a live process.
+    """
+    marker = spool_dir(db_path) / f"waiting-{os.getpid()}"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def someone_waiting(db_path: str | Path) -> bool:
+    """Whether another live process has asked for the file (stale markers are removed)."""
+    folder = spool_dir(db_path)
+    if not folder.is_dir():
+        return False
+    for marker in folder.glob("waiting-*"):
+        pid_text = marker.name.removeprefix("waiting-")
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+            return True
+        if pid_text.isdigit() and int(pid_text) != os.getpid():
+            marker.unlink(missing_ok=True)  # left behind by a process that died waiting
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
