@@ -359,25 +359,9 @@ def _add_mentions(
             for m in mentions
         ],
     )
-    _extend(
-        cols["article_entities"],
-        [
-            (
-                article_id,
-                c.entity_id,
-                c.kind,
-                c.n_named,
-                c.n_capital,
-                c.n_sentences,
-                c.n_sentences_named,
-            )
-            for c in entity_counts(mentions)
-        ],
-    )
-    _extend(
-        cols["country_pairs"],
-        [(article_id, p.scope, p.a, p.b, p.n, p.n_named) for p in country_pairs(mentions)],
-    )
+    # EntityCount and CountryPair are named tuples in the tables' column order.
+    _extend(cols["article_entities"], [(article_id, *c) for c in entity_counts(mentions)])
+    _extend(cols["country_pairs"], [(article_id, *p) for p in country_pairs(mentions)])
 
 
 @dataclass(frozen=True, slots=True)
