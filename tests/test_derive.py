@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from presswatch.derive import (
     CountryPair,
     country_pairs,
@@ -92,3 +99,21 @@ def test_sentence_pairs_count_sentences() -> None:
 
 def test_no_countries_no_pairs() -> None:
     assert country_pairs([_m("org:NATO", 1, "organisation")]) == []
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@settings(max_examples=400, deadline=None)
+def test_fingerprint_words_are_the_word_runs_of_the_folded_text(text: str) -> None:
+    # The definition the fast path must keep: \w+ runs of NFKC(casefold) joined by spaces.
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    expected = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
+    got = fingerprint(text)
+    assert (got.text_hash, got.word_count) == (expected, len(words))
+
+
+def test_fingerprint_fast_path_handles_news_punctuation_and_accents() -> None:
+    a = fingerprint("Le ministre a dit : « Non » — c’est l’Élysée… ")
+    b = fingerprint("le ministre a dit non c est l élysée")
+    assert a == b
+    assert fingerprint("don't") == fingerprint("don t")
+    assert fingerprint("snake_case") != fingerprint("snake case")  # "_" is a word character
