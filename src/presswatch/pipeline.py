@@ -8,6 +8,7 @@ only whole batches and re-running it completes the job (duplicates are skipped).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -187,9 +188,16 @@ class Analyser:
         if self._pool is None:
             # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
             ctx = multiprocessing.get_context("fork")
-            self._pool = ctx.Pool(
-                self.workers, initializer=_init_worker, initargs=(self.detector, self.known)
-            )
+            # Frozen objects are left out of the workers' garbage collections: without
+            # this, every full collection walks the gazetteer's objects again (about a
+            # tenth of the analysis time) and copies their pages into each worker.
+            gc.freeze()
+            try:
+                self._pool = ctx.Pool(
+                    self.workers, initializer=_init_worker, initargs=(self.detector, self.known)
+                )
+            finally:
+                gc.unfreeze()
         size = max(1, len(articles) // (self.workers * 4))
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
         pending = self._pool.map_async(_analyse_chunk, chunks)
