@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from presswatch.derive import (
@@ -23,6 +25,7 @@ from presswatch.derive import (
     country_sentence_counts,
     entity_counts,
 )
+from presswatch.extract.terms import term_id
 from presswatch.models import Article, Mention, Reject
 from presswatch.store import bump_data_version, fetch_one, fetch_value, transaction
 
@@ -243,8 +246,6 @@ def build_batch(
 
 def merge_batches(parts: Sequence[Batch], *, files_read: int = 0, articles_seen: int = 0) -> Batch:
     """One batch from several (e.g. one per worker chunk), keeping each article's first copy."""
-    import pyarrow.compute as pc
-
     seen: set[int] = set()
     pieces: dict[str, list[pa.Table]] = {name: [] for name in _SCHEMAS}
     rejects: list[Reject] = []
@@ -289,9 +290,6 @@ class _TermRows:
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
         """(article_terms rows, the distinct terms with their ids)."""
-        import numpy as np
-        import pyarrow.compute as pc
-
         terms = pa.array(self.terms, pa.string())
         distinct = pc.unique(terms)
         ids = pa.array(_term_ids(distinct.to_pylist()), pa.int64())
@@ -313,8 +311,6 @@ _TERM_ID_CACHE_LIMIT = 2_000_000
 
 def _term_ids(terms: Iterable[str]) -> list[int]:
     """Stable ids for terms; a plain dict cache because most terms recur in every batch."""
-    from presswatch.extract.terms import term_id
-
     cache = _TERM_ID_CACHE
     if len(cache) > _TERM_ID_CACHE_LIMIT:
         cache.clear()

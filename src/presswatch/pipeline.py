@@ -37,6 +37,7 @@ from presswatch.batch import (
     write_batch,
 )
 from presswatch.derive import fingerprint
+from presswatch.extract.terms import article_terms
 from presswatch.models import Article, Reject
 from presswatch.store import bump_data_version, transaction
 
@@ -114,8 +115,6 @@ def analyse(
     article: Article, detector: Detector, known: AbstractSet[int] = frozenset()
 ) -> AnalysedArticle:
     """Everything ingestion computes for one article (nothing more when it is stored already)."""
-    from presswatch.extract.terms import article_terms
-
     fp = fingerprint(article.text)
     if fp.article_id in known:
         # Re-ingesting a folder should cost reading and hashing only.
