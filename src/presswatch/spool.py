@@ -191,6 +191,8 @@ class FileSink(Sink):
 
     def _release(self) -> None:
         if self._conn is not None:
+            # Closing checkpoints; analysis is over or paused by then, so use every core.
+            self._conn.execute(f"SET threads = {os.cpu_count() or 1}")
             self._conn.close()
             self._conn = None
 
