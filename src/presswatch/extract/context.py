@@ -63,23 +63,35 @@ GEORGIA_COUNTRY_CUES = re.compile(
     r"Black Sea|Soviet|Georgian Orthodox|Georgian Dream|lari)(?![A-Za-z])"
 )
 
-CONGO_REPUBLIC_CUES = re.compile(r"\b(?:Brazzaville|Sassou|Pointe-Noire)(?![A-Za-z])")
+# Substrings looked for with ``in`` (C speed) before CONGO_REPUBLIC_CUES confirms a whole
+# word: a pattern that starts with \b is tried at every offset of the article.
+CONGO_REPUBLIC_WORDS = ("Brazzaville", "Sassou", "Pointe-Noire")
+CONGO_REPUBLIC_CUES = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, CONGO_REPUBLIC_WORDS)) + r")(?![A-Za-z])"
+)
 
 # Evidence that a country or capital name is a US town, strongest first. Strong evidence
 # marks the name as a town for the whole article (one sense per discourse); weak evidence
 # only removes the one hit. "High-Level Dialogue", "China county" and "Beijing middle school"
 # must stay untouched, so lower-case and one-word generic heads are not evidence.
 # Strong: US county/school/civic words after the name ("Lebanon County", "Palestine ISD").
+STRONG_LOCAL_AFTER_WORDS = (
+    *("County", "Township", "Twp.", "Borough", "Parish", "High School", "Elementary School"),
+    *("Middle School", "School District", "Independent School District", "ISD", "Civic Center"),
+    *("city limits", "Public Library", "City Council", "Police Department", "Fire Department"),
+)
 STRONG_LOCAL_AFTER = re.compile(
-    r"[ \t]+(?:County|Township|Twp\.|Borough|Parish|High School|Elementary School|"
-    r"Middle School|School District|Independent School District|ISD|Civic Center|city limits|"
-    r"Public Library|City Council|Police Department|Fire Department)(?![A-Za-z])"
+    r"[ \t]+(?:" + "|".join(map(re.escape, STRONG_LOCAL_AFTER_WORDS)) + r")(?![A-Za-z])"
 )
 # Strong only for names flagged us_town ("a Palestine man", "Lebanon police", "Jordan
 # elementary"); "Singapore police" and "a Hong Kong man" are the country's.
+TOWN_WORDS_AFTER_WORDS = (
+    *("man", "woman", "men", "women", "resident", "residents", "police", "Police", "mayor"),
+    *("Mayor", "city council", "elementary", "middle school", "high school", "library", "boys"),
+    "girls",
+)
 TOWN_WORDS_AFTER = re.compile(
-    r"[ \t]+(?:man|woman|men|women|resident|residents|police|Police|mayor|Mayor|city council|"
-    r"elementary|middle school|high school|library|boys|girls)(?![A-Za-z])"
+    r"[ \t]+(?:" + "|".join(map(re.escape, TOWN_WORDS_AFTER_WORDS)) + r")(?![A-Za-z])"
 )
 # Strong: US newspaper address and age styles before the name ("Locust St., Lebanon",
 # "Joyce Glover, 22, Palestine", "Evans, 26, of Paris") and official town names ("City of
@@ -88,7 +100,10 @@ STRONG_LOCAL_BEFORE = re.compile(
     r"(?:\b(?:St|Ave|Rd|Blvd|Dr|Street|Avenue|Road|Drive|Lane|Highway|Route|Hwy)\.?,|"
     r"[A-Z][a-z]+, \d{1,3},(?:[ \t]+of)?)[ \t]+$"
 )
-TOWN_NAME_BEFORE = re.compile(r"\b(?:City|Town|Village|Township|Borough) of[ \t]+$")
+TOWN_NAME_WORDS = ("City", "Town", "Village", "Township", "Borough")
+TOWN_NAME_BEFORE = re.compile(r"\b(?:" + "|".join(TOWN_NAME_WORDS) + r") of[ \t]+$")
+# str.endswith(TOWN_NAME_ENDINGS) is the cheap gate for TOWN_NAME_BEFORE.
+TOWN_NAME_ENDINGS = tuple(f"{word} of" for word in TOWN_NAME_WORDS)
 # For names that are also US towns (flag us_town) lower case is enough: "the town of Malta",
 # "the village of Lebanon"; "city of" stays out ("the largest city of Lebanon"), and so does a
 # superlative ("Birkirkara, the largest town of Malta").
@@ -131,9 +146,17 @@ TITLES = frozenset(
     prof judge justice foreign defence defense interior""".split()
 )
 # Weak: a street or natural feature named after the country ("Malta Road", "Peru Creek").
+WEAK_LOCAL_AFTER_WORDS = (
+    *("Street", "St.", "Avenue", "Ave.", "Road", "Rd.", "Boulevard", "Blvd.", "Drive", "Lane"),
+    *("Highway", "Pike", "Heights", "Springs", "Falls", "Creek", "Valley"),
+)
 WEAK_LOCAL_AFTER = re.compile(
-    r"[ \t]+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Lane|Highway|Pike|"
-    r"Heights|Springs|Falls|Creek|Valley)(?![A-Za-z])"
+    r"[ \t]+(?:" + "|".join(map(re.escape, WEAK_LOCAL_AFTER_WORDS)) + r")(?![A-Za-z])"
+)
+# The cheap gate for STRONG_LOCAL_AFTER and WEAK_LOCAL_AFTER: the character that may follow
+# the first blank (another blank, or the first letter of one of their words).
+LOCAL_AFTER_INITIALS = frozenset(
+    " \t" + "".join(w[0] for w in STRONG_LOCAL_AFTER_WORDS + WEAK_LOCAL_AFTER_WORDS)
 )
 NEIGHBOURHOOD_BEFORE = re.compile(r"\bLittle[ \t]+$")
 

@@ -15,10 +15,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
-import ahocorasick
+import ahocorasick_rs
 
 from presswatch.extract import context as ctx
 from presswatch.extract.gazetteer import Gazetteer, load_gazetteer, normalise
@@ -37,6 +38,8 @@ _CAPS_RATIO = 0.9
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
 KEEP, DROP, LOCAL, PERSON = 0, 1, 2, 3
+# Order of the mentions within one field (see Detector.detect).
+_SPAN_ORDER = attrgetter("start", "end", "kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +67,26 @@ def _needs_boundary(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _build_automaton(entries: Sequence[_Entry], forms: Sequence[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
+# (entry index, check the start boundary, check the end boundary) of each automaton pattern.
+_PatternInfo = tuple[int, bool, bool]
+
+
+def _build_automaton(forms: Sequence[str]) -> tuple[ahocorasick_rs.AhoCorasick, list[_PatternInfo]]:
+    """An automaton over the distinct non-empty forms (a repeated form keeps its first entry).
+
+    ahocorasick_rs (Rust, DFA) reports all overlapping matches about four times faster than
+    pyahocorasick, whose trie scans every child list one by one.
+    """
+    first: dict[str, int] = {}
     for index, form in enumerate(forms):
-        if not form or automaton.exists(form):
-            continue
-        # (entry index, length, check start boundary, check end boundary)
-        value = (index, len(form), _needs_boundary(form[0]), _needs_boundary(form[-1]))
-        automaton.add_word(form, value)
-    automaton.make_automaton()
-    return automaton
+        if form and form not in first:
+            first[form] = index
+    info = [
+        (index, _needs_boundary(form[0]), _needs_boundary(form[-1]))
+        for form, index in first.items()
+    ]
+    automaton = ahocorasick_rs.AhoCorasick(first, implementation=ahocorasick_rs.Implementation.DFA)
+    return automaton, info
 
 
 def _upper_same_length(text: str) -> str:
@@ -97,18 +110,33 @@ def is_all_caps(text: str) -> bool:
     return letters >= _CAPS_MIN_LETTERS and upper >= _CAPS_RATIO * letters
 
 
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
+
+
 def all_caps_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line written in capitals (1980s wire headlines, shouted titles)."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for line in text.split("\n"):
-        n = len(line)
-        # Necessary condition first, at C speed: a capitalised line has at most 10% lower-case
-        # letters, so few lower-case "e" and "a"; ordinary English prose has far more.
-        if n >= _CAPS_MIN_LETTERS and line.count("e") + line.count("a") <= 0.1 * n:
-            if is_all_caps(line):
-                spans.append((pos, pos + n))
-        pos += n + 1
+    size = len(text)
+    while pos <= size:
+        stop = text.find("\n", pos)
+        if stop < 0:
+            stop = size
+        n = stop - pos
+        # A capitalised line has at most n/10 lower-case letters (a-z, as is_all_caps counts
+        # them), so cheap necessary conditions first, at C speed: a short prefix with more
+        # than that (prose has them within its first fifth), then few "e" and "a" in the
+        # line. bytes.translate deletes far faster than str.translate, and deleting a-z from
+        # UTF-8 bytes removes exactly the ASCII lower-case letters.
+        if n >= _CAPS_MIN_LETTERS:
+            head = text[pos : min(stop, pos + n // 5 + 8)].encode()
+            if (
+                len(head) - len(head.translate(None, _ASCII_LOWER)) <= 0.1 * n
+                and text.count("e", pos, stop) + text.count("a", pos, stop) <= 0.1 * n
+                and is_all_caps(text[pos:stop])
+            ):
+                spans.append((pos, stop))
+        pos = stop + 1
     return spans
 
 
@@ -144,6 +172,13 @@ def _kentucky_sense(article: str) -> bool:
     )
 
 
+def _congo_republic_sense(article: str) -> bool:
+    """ "Congo" is the Republic of the Congo: Brazzaville, Sassou Nguesso, Pointe-Noire."""
+    return any(word in article for word in ctx.CONGO_REPUBLIC_WORDS) and bool(
+        ctx.CONGO_REPUBLIC_CUES.search(article)
+    )
+
+
 def _cached(cache: dict[str, object], key: str, test: Callable[[str], bool], article: str) -> bool:
     if key not in cache:
         cache[key] = test(article)
@@ -159,11 +194,7 @@ class Detector:
         self._entries = [
             _Entry(a.entity_id, a.kind, a.signal, a.flags, a.form) for a in gazetteer.aliases
         ]
-        self._auto = _build_automaton(self._entries, [e.form for e in self._entries])
-        caps_forms = [
-            "" if "nocaps" in e.flags else _upper_same_length(e.form) for e in self._entries
-        ]
-        self._auto_caps = _build_automaton(self._entries, caps_forms)
+        self._build_automata()
         self._state_after = ctx.state_after_pattern(gazetteer.us_states)
         self._other_states = ctx.other_states_pattern(gazetteer.us_states)
         self._state_anywhere = ctx.any_state_pattern(gazetteer.us_states)
@@ -174,6 +205,25 @@ class Detector:
             for e in self._entries
             if "homograph" in e.flags
         }
+
+    def _build_automata(self) -> None:
+        self._auto, self._auto_info = _build_automaton([e.form for e in self._entries])
+        caps_forms = [
+            "" if "nocaps" in e.flags else _upper_same_length(e.form) for e in self._entries
+        ]
+        self._auto_caps, self._auto_caps_info = _build_automaton(caps_forms)
+
+    # Detectors are sent to worker processes. ahocorasick_rs automata do not pickle, so they
+    # are rebuilt on arrival (milliseconds).
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        for name in ("_auto", "_auto_info", "_auto_caps", "_auto_caps_info"):
+            del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._build_automata()
 
     @classmethod
     def from_data(cls, data_dir: Path = DATA_DIR, watchlist_path: Path | None = None) -> Detector:
@@ -197,11 +247,13 @@ class Detector:
         self, haystack: str, caps: bool, offset: int, raw: list[tuple[int, int, int]]
     ) -> None:
         """Append (start, -end, entry index) for every automaton hit on word boundaries."""
-        automaton = self._auto_caps if caps else self._auto
+        if caps:
+            automaton, info = self._auto_caps, self._auto_caps_info
+        else:
+            automaton, info = self._auto, self._auto_info
         n = len(haystack)
-        for end_index, (index, length, check_start, check_end) in automaton.iter(haystack):
-            start = end_index - length + 1
-            end = end_index + 1
+        for pattern, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
+            index, check_start, check_end = info[pattern]
             if check_start and start > 0 and haystack[start - 1].isalnum():
                 continue
             if check_end and end < n and haystack[end].isalnum():
@@ -268,16 +320,19 @@ class Detector:
             if prev2[:1] == "," and ctx.STRONG_LOCAL_BEFORE.search(text, lo, start):
                 return LOCAL  # "Locust St., Lebanon", "Joyce Glover, 22, Palestine"
             if after == " ":
-                if ctx.STRONG_LOCAL_AFTER.match(text, end):
+                # (Most hits are followed by a word that can start none of these phrases.)
+                local_word = nxt in ctx.LOCAL_AFTER_INITIALS
+                if local_word and ctx.STRONG_LOCAL_AFTER.match(text, end):
                     # A capital keeps its other mentions: "Beijing High School" is in Beijing.
                     return LOCAL if entry.kind == "country" else DROP
                 if "us_town" in flags and ctx.TOWN_WORDS_AFTER.match(text, end):
                     return LOCAL  # "a Palestine man", "Lebanon police"
-                if ctx.WEAK_LOCAL_AFTER.match(text, end):
+                if local_word and ctx.WEAK_LOCAL_AFTER.match(text, end):
                     return DROP  # "Malta Road", "Beijing Road"
             if (
                 entry.kind == "country"
                 and prev2[:1] == "f"
+                and text.endswith(ctx.TOWN_NAME_ENDINGS, lo, start - 1)
                 and ctx.TOWN_NAME_BEFORE.search(text, lo, start)
             ):
                 return LOCAL  # "City of Turkey"
@@ -285,7 +340,11 @@ class Detector:
                 verdict = self._us_town_verdict(text, lo, start, end, entry)
                 if verdict != KEEP:
                     return verdict
-            if prev2 == "e " and ctx.NEIGHBOURHOOD_BEFORE.search(text, lo, start):
+            if (
+                prev2 == "e "
+                and text.endswith("Little ", lo, start)
+                and ctx.NEIGHBOURHOOD_BEFORE.search(text, lo, start)
+            ):
                 return DROP  # "Little Italy"
         if prev2[1:] == " " and prev2[:1].isupper() and ctx.SHIP_BEFORE.search(text, lo, start):
             return DROP  # "USS Tripoli"
@@ -328,8 +387,9 @@ class Detector:
             if (
                 ctx.LANGUAGE_AFTER.match(text, end)
                 or (
-                    ctx.LANGUAGE_BEFORE.search(text, lo, start)
-                    and ctx.LANGUAGE_END.match(text, end)
+                    # (the cheap anchored match first: the search tries every offset)
+                    ctx.LANGUAGE_END.match(text, end)
+                    and ctx.LANGUAGE_BEFORE.search(text, lo, start)
                 )
                 or (
                     text.endswith(ctx.SCHOOL_WORDS, lo, start - 1)
@@ -485,10 +545,13 @@ class Detector:
             return hits
         article = (texts.get("title") or "") + "\n" + texts.get("text", "")
         plain_ids = {h.entity_id for h in hits if not (h.entry.flags & _CONTEXT_FLAGS)}
-        by_sentence: dict[tuple[Field, int], set[str]] = {}
-        for h in hits:
-            if "korea" not in h.entry.flags:
-                by_sentence.setdefault((h.field, h.sentence), set()).add(h.entity_id)
+        # The Koreas named in each sentence, by hits not themselves flagged "korea" (taken
+        # before the loop below changes any entity_id).
+        koreas = {
+            (h.field, h.sentence, h.entity_id)
+            for h in hits
+            if h.entity_id in ("KR", "KP") and "korea" not in h.entry.flags
+        }
         cache: dict[str, object] = {}
         kept: list[_Hit] = []
         for h in hits:
@@ -510,15 +573,17 @@ class Detector:
             if "korea" in flags:
                 # Bare "Korea"/"Korean" is South Korea unless the sentence, or failing that
                 # the article, speaks of North Korea only.
-                same = by_sentence.get((h.field, h.sentence), set())
-                if "KR" not in same and (
-                    "KP" in same or ("KP" in plain_ids and "KR" not in plain_ids)
+                if (h.field, h.sentence, "KR") not in koreas and (
+                    (h.field, h.sentence, "KP") in koreas
+                    or ("KP" in plain_ids and "KR" not in plain_ids)
                 ):
                     h.entity_id = "KP"
             if "congo" in flags:
                 if "CG" in plain_ids and "CD" not in plain_ids:
                     h.entity_id = "CG"
-                elif "CD" not in plain_ids and ctx.CONGO_REPUBLIC_CUES.search(article):
+                elif "CD" not in plain_ids and _cached(
+                    cache, "congo", _congo_republic_sense, article
+                ):
                     h.entity_id = "CG"
             kept.append(h)
         return kept
@@ -604,58 +669,63 @@ class Detector:
     def detect(self, text: str, title: str | None = None) -> list[Mention]:
         """All mentions in ``title`` (sentence 0) and ``text`` (sentences from 1)."""
         hits, texts, starts = self._hits(text, title)
-        mentions = [m for f in ("title", "text") for m in self._mentions(hits, texts, f)]
-        if self.watchlist is not None:
-            mentions.extend(self._terms(texts, starts))
-            mentions.sort(key=lambda m: (m.field != "title", m.start, m.end, m.kind))
+        mentions: list[Mention] = []
+        for field in ("title", "text"):
+            if field not in texts:
+                continue
+            found = self._mentions(hits, texts[field], field)
+            if self.watchlist is not None:
+                terms = self._terms(texts[field], field, starts)
+                if terms:
+                    # Entity mentions come in text order already; with terms, order by
+                    # (start, end, kind). The sort is stable: equal keys keep entities first.
+                    found.extend(terms)
+                    found.sort(key=_SPAN_ORDER)
+            mentions.extend(found)
         return mentions
 
-    def _mentions(self, hits: list[_Hit], texts: dict[Field, str], field: Field) -> list[Mention]:
-        if field not in texts:
-            return []
-        text = texts[field]
+    @staticmethod
+    def _mentions(hits: list[_Hit], text: str, field: Field) -> list[Mention]:
         own = [h for h in hits if h.field == field]
-        countries = [h for h in own if h.entry.kind == "country"]
         # Two country words joined by a hyphen ("China-Russia", "Sino-US") are a compound.
-        starts = {h.start: h for h in countries}
-        for h in countries:
+        starts = {h.start: h for h in own if h.entry.kind == "country"}
+        for h in starts.values():
             nxt = starts.get(h.end + 1)
             if nxt is not None and text[h.end] in _DASHES:
                 h.signal = "compound"
                 nxt.signal = "compound"
+        # Positional arguments: Mention is a frozen dataclass, and keywords cost a third more.
         return [
             Mention(
-                entity_id=h.entity_id,
-                kind=cast(MentionKind, h.entry.kind),
-                signal=cast(MentionSignal, h.signal),
-                start=h.start,
-                end=h.end,
-                sentence=h.sentence,
-                surface=text[h.start : h.end],
-                field=field,
+                h.entity_id,
+                cast(MentionKind, h.entry.kind),
+                cast(MentionSignal, h.signal),
+                h.start,
+                h.end,
+                h.sentence,
+                text[h.start : h.end],
+                field,
             )
             for h in own
         ]
 
-    def _terms(self, texts: dict[Field, str], text_starts: list[int]) -> list[Mention]:
+    def _terms(self, text: str, field: Field, text_starts: list[int]) -> list[Mention]:
+        """Watch-list matches in one field (sentence 0 in the title)."""
         assert self.watchlist is not None
-        out: list[Mention] = []
-        for field, text in texts.items():
-            starts = [0] if field == "title" else text_starts
-            for label, start, end in self.watchlist.find(text):
-                out.append(
-                    Mention(
-                        entity_id=f"term:{label}",
-                        kind="term",
-                        signal="term",
-                        start=start,
-                        end=end,
-                        sentence=0 if field == "title" else sentence_number(starts, start),
-                        surface=text[start:end],
-                        field=field,
-                    )
-                )
-        return out
+        title = field == "title"
+        return [
+            Mention(
+                f"term:{label}",
+                "term",
+                "term",
+                start,
+                end,
+                0 if title else sentence_number(text_starts, start),
+                text[start:end],
+                field,
+            )
+            for label, start, end in self.watchlist.find(text)
+        ]
 
     def countries(
         self, text: str, title: str | None = None, *, include_capitals: bool = False
