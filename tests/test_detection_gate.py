@@ -7,6 +7,7 @@ so `make test` and `python bench/eval_detection.py --check` agree.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -75,6 +76,9 @@ def test_floors_cover_every_corpus_and_the_issue_minimums() -> None:
     # Issue 3 asks for 0.92 here; 0.893 is what the detector reaches against the raw LGL
     # gold (see "_lgl_note" in the floors file). This pin only ever moves up.
     assert FLOORS["lgl"]["precision"] >= 0.893
+    # The same documents against LGL's gold corrected by bench/lgl_adjudication.json.
+    assert FLOORS["lgl_adjudicated"]["precision"] >= 0.992
+    assert FLOORS["lgl_adjudicated"]["recall"] >= 0.937
     for metrics in FLOORS.values():
         assert metrics and all(0.0 < value <= 1.0 for value in metrics.values())
 
@@ -93,6 +97,115 @@ def test_load_floors_rejects_unknown_entries(tmp_path: Path) -> None:
     path.write_text('{"tr_news": {"accuracy": 0.9}}', encoding="utf-8")
     with pytest.raises(ValueError, match="unexpected entry 'tr_news'"):
         ev.load_floors(path)
+
+
+# --- the LGL adjudication --------------------------------------------------------------------
+
+
+ADJUDICATION = ev.load_adjudication()
+
+
+def test_adjudication_file_states_its_rules_and_reasons() -> None:
+    assert ADJUDICATION.changes
+    for rule_id, kind in ADJUDICATION.rules.items():
+        assert kind in ("add", "remove"), rule_id
+    used = {change.rule for change in ADJUDICATION.changes}
+    assert used <= set(ADJUDICATION.rules)
+    raw = json.loads(ev.ADJUDICATION_PATH.read_text(encoding="utf-8"))
+    for rule_id, rule in raw["rules"].items():
+        # Every rule names the LGL documents its reading of LGL's practice rests on.
+        precedent = rule.get("precedent_tagged") or rule.get("precedent_untagged")
+        assert precedent and all(doc.startswith("lgl_") for doc in precedent), rule_id
+    for change in ADJUDICATION.changes:
+        # A short reason in our own words, never a quoted sentence of the corpus.
+        assert 10 <= len(change.why) <= 160, change
+
+
+def _write_adjudication(path: Path, entries: list[dict[str, str]]) -> Path:
+    rules = {"A": {"change": "add"}, "R": {"change": "remove"}}
+    path.write_text(json.dumps({"rules": rules, "entries": entries}), encoding="utf-8")
+    return path
+
+
+def test_adjudicate_adds_and_removes_pairs(tmp_path: Path) -> None:
+    path = _write_adjudication(
+        tmp_path / "adj.json",
+        [
+            {"doc": "a", "country": "PE", "change": "add", "rule": "A", "why": "demonym"},
+            {"doc": "b", "country": "FR", "change": "remove", "rule": "R", "why": "idiom only"},
+        ],
+    )
+    adjudication = ev.load_adjudication(path)
+    assert adjudication.counts() == {"add": 1, "remove": 1}
+    docs = [
+        ev.Doc("a", None, "A Peruvian chef in Lima.", frozenset()),
+        ev.Doc("b", None, "French fries.", frozenset({"FR"})),
+        ev.Doc("c", None, "Chile.", frozenset({"CL"})),
+    ]
+    fixed = {doc.id: doc for doc in ev.adjudicate(docs, adjudication)}
+    assert fixed["a"].gold == {"PE"}
+    assert fixed["a"].evidence["PE"] == ["(added by A)"]
+    assert fixed["b"].gold == frozenset()
+    assert fixed["c"].gold == {"CL"}
+    assert "adds 1 and removes 1" in ev.adjudication_note(adjudication)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"doc": "a", "country": "CL", "change": "add", "rule": "A", "why": "x"}, "cannot add"),
+        ({"doc": "a", "country": "PE", "change": "remove", "rule": "R", "why": "x"}, "cannot rem"),
+        ({"doc": "zz", "country": "PE", "change": "add", "rule": "A", "why": "x"}, "unknown doc"),
+    ],
+)
+def test_adjudicate_refuses_changes_that_do_not_apply(
+    tmp_path: Path, entry: dict[str, str], message: str
+) -> None:
+    adjudication = ev.load_adjudication(_write_adjudication(tmp_path / "adj.json", [entry]))
+    with pytest.raises(ValueError, match=message):
+        ev.adjudicate([ev.Doc("a", None, "Chile.", frozenset({"CL"}))], adjudication)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"doc": "a", "country": "PE", "change": "add", "rule": "R", "why": "x"}, "not an add"),
+        ({"doc": "a", "country": "PE", "change": "drop", "rule": "R", "why": "x"}, "must be"),
+        ({"doc": "a", "country": "Peru", "change": "add", "rule": "A", "why": "x"}, "alpha-2"),
+    ],
+)
+def test_load_adjudication_rejects_inconsistent_entries(
+    tmp_path: Path, entry: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        ev.load_adjudication(_write_adjudication(tmp_path / "adj.json", [entry]))
+
+
+def test_raw_and_adjudicated_gold_share_one_run() -> None:
+    raw = [ev.Doc("a", None, "Peru.", frozenset()), ev.Doc("b", None, "x", frozenset({"FR"}))]
+    calls: list[str] = []
+
+    def predict(doc: object) -> tuple[set[str], dict[str, list[str]]]:
+        calls.append(doc.id)  # type: ignore[attr-defined]
+        return ({"PE"} if doc.id == "a" else set()), {}  # type: ignore[attr-defined]
+
+    done = ev.run("fake", raw, predict)
+    fixed = [ev.Doc("a", None, "Peru.", frozenset({"PE"})), ev.Doc("b", None, "x", frozenset())]
+    before, after = ev.tally("lgl", raw, done), ev.tally("lgl_adjudicated", fixed, done)
+    assert calls == ["a", "b"]
+    assert (before.tp, before.fp, before.fn) == (0, 1, 1)
+    assert (after.tp, after.fp, after.fn) == (1, 0, 0)
+    assert after.seconds == before.seconds and after.megabytes == before.megabytes
+
+
+@pytest.mark.corpora
+def test_adjudication_applies_to_lgl_as_published(corpora_dir: Path) -> None:
+    raw = ev.load_corpus("lgl", corpora_dir)
+    fixed = ev.load_corpus("lgl_adjudicated", corpora_dir)
+    assert [doc.id for doc in raw] == [doc.id for doc in fixed]
+    counts = ADJUDICATION.counts()
+    pairs = sum(len(doc.gold) for doc in raw)
+    assert sum(len(doc.gold) for doc in fixed) == pairs + counts["add"] - counts["remove"]
 
 
 # --- scoring and the gold mapping, on sentences written for these tests ----------------------
