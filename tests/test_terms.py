@@ -85,3 +85,13 @@ def test_term_id_is_stable_and_63_bit() -> None:
     code = "from presswatch.extract.terms import term_id; print(term_id('joint exercise'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) == term_id("joint exercise")
+
+
+def test_dashes_quotes_and_ellipses_keep_their_roles() -> None:
+    # Dashes and double quotes break a bigram; an ellipsis only separates two words.
+    broken = article_terms(None, "naval\u2014drills, naval\u2013drills, \u201cnaval\u201d drills")
+    assert "naval drills" not in broken
+    joined = article_terms(None, "naval\u2026drills and naval\u2026drills")
+    assert joined["naval drills"] == 2
+    # Single letters between dashes never read as a dotted acronym such as "u.s.".
+    assert not any("." in term for term in article_terms(None, "u\u2014s\u2014 navy"))

@@ -54,6 +54,19 @@ _REPLACEMENTS = (
     ("\u2010", "-"),
     ("\u2011", "-"),
 )
+# Frequent characters above U+00FF that play no part in a word, swapped for ASCII ones that
+# tokenise the same way: breakers for a comma (a breaker too, and never part of a word,
+# unlike "."), the rest for a space (a plain separator, as before). Once none is left, a
+# string is stored one byte per character and the tokeniser runs about a quarter faster.
+_TO_ASCII = (
+    ("\u2014", ","),
+    ("\u2013", ","),
+    ("\u201c", ","),
+    ("\u201d", ","),
+    ("\u2026", " "),
+    ("\u2022", " "),
+    ("\u201e", " "),
+)
 _NORMALISE = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
 )
@@ -99,6 +112,16 @@ def _normalise(text: str) -> str:
     for src, dst in _REPLACEMENTS:
         if src in text:
             text = text.replace(src, dst)
+    return text
+
+
+def _normalise_for_index(text: str) -> str:
+    """``_normalise``, plus the swaps of ``_TO_ASCII``: the same tokens, found faster."""
+    text = _normalise(text)
+    if not text.isascii():
+        for src, dst in _TO_ASCII:
+            if src in text:
+                text = text.replace(src, dst)
     return text
 
 
@@ -170,7 +193,7 @@ def _phrase_counts(toks: list[str], pairs: Counter[tuple[str, str]]) -> dict[str
 def article_terms(title: str | None, text: str) -> dict[str, int]:
     """Term -> occurrences in title + text: unigrams, listed phrases and repeated bigrams."""
     body = f"{title}\n.\n{text}" if title else text
-    toks = _TOKEN_RE.findall(_normalise(body.lower()))
+    toks = _TOKEN_RE.findall(_normalise_for_index(body.lower()))
     counts = Counter(toks)  # C-level counting; filter the (much smaller) distinct set after
     kept = counts.keys() - _stop_and_breakers()  # C-level set difference
     terms = {t: counts[t] for t in kept if 1 < len(t) <= MAX_TOKEN_CHARS}
