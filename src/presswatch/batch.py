@@ -338,23 +338,22 @@ def _extend(columns: dict[str, list[object]], rows: list[tuple[object, ...]]) ->
 def _add_mentions(
     cols: dict[str, dict[str, list[object]]], article_id: int, mentions: list[Mention]
 ) -> None:
-    _extend(
-        cols["mentions"],
-        [
-            (
-                article_id,
-                m.entity_id,
-                m.kind,
-                m.signal,
-                m.field,
-                m.start,
-                m.end,
-                m.sentence,
-                m.surface,
-            )
-            for m in mentions
-        ],
-    )
+    if mentions:
+        # Mention is a named tuple: transpose in C, then extend each column once.
+        entity, kind, signal, start, end, sentence, surface, field_ = zip(*mentions, strict=True)
+        columns = cols["mentions"]
+        columns["article_id"].extend([article_id] * len(mentions))
+        for name, values in (
+            ("entity_id", entity),
+            ("kind", kind),
+            ("signal", signal),
+            ("field", field_),
+            ("start_pos", start),
+            ("end_pos", end),
+            ("sentence", sentence),
+            ("surface", surface),
+        ):
+            columns[name].extend(values)
     # EntityCount and CountryPair are named tuples in the tables' column order.
     _extend(cols["article_entities"], [(article_id, *c) for c in entity_counts(mentions)])
     _extend(cols["country_pairs"], [(article_id, *p) for p in country_pairs(mentions)])
