@@ -190,6 +190,9 @@ class Analyser:
         if self._pool is None:
             # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
             ctx = multiprocessing.get_context("fork")
+            # pyarrow imports pandas on its first conversion (about 0.3 s): do that once
+            # here, so the workers inherit it instead of each importing it again.
+            build_batch([], [])
             # Frozen objects are left out of the workers' garbage collections: without
             # this, every full collection walks the gazetteer's objects again (about a
             # tenth of the analysis time) and copies their pages into each worker.
