@@ -6,6 +6,16 @@ when the shared corpora are absent, from demo articles of ~6,000 characters. The
 `presswatch ingest FILE --db NEW.duckdb` end to end in a subprocess (start-up, reading,
 detection, term index, pairs, writing), and a second run over the same file, which must
 add nothing. Run: `.venv/bin/python bench/bench_ingest.py [--articles 20000] [--check]`.
+
+``--stage store`` times ingestion without its analysis stage (no mention detection, no
+term index: reading, cleaning, dates, fingerprints, duplicate check and storing, through
+the same pipeline and sink as the CLI, called as ``ingest_paths(..., analysis=False)``).
+Issue 2's floor (1,500/s) is for that scope; issue 3's (1,000/s) for the full pipeline.
+
+The machine is a shared virtual one whose speed drifts by tens of percent over minutes:
+``--repeat K`` runs the first ingest K times on fresh databases and judges the median, and
+every run prints a reference figure (this process's own single-core analysis time per
+article on the same records) to compare runs made at different times.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,6 +151,37 @@ def run_measured(
     )
 
 
+STORE_ONLY_DRIVER = """
+import sys
+from pathlib import Path
+from presswatch.ingest.readers import ReadOptions
+from presswatch.pipeline import ingest_paths
+from presswatch.spool import FileSink
+summary = ingest_paths(FileSink(Path(sys.argv[2])), [Path(sys.argv[1])], ReadOptions(),
+                       analysis=False)
+sys.exit(0 if summary.articles_seen else 1)
+"""
+
+
+def reference_ms_per_article(src: Path, n: int = 1000) -> float:
+    """CPU ms per article of analysis (fingerprint, detection, term index, rows), one core.
+
+    A yardstick for the machine's speed at the moment, not a result: divide two runs'
+    articles/s by their references' inverse to compare them.
+    """
+    from presswatch.batch import build_batch
+    from presswatch.extract import get_detector
+    from presswatch.ingest.readers import ReadOptions, read_file
+    from presswatch.pipeline import analyse
+
+    articles = [a for a in read_file(src, ReadOptions()) if not hasattr(a, "reason")][:n]
+    detector = get_detector()
+    build_batch([analyse(a, detector) for a in articles[:50]], [])  # warm caches
+    t0 = time.process_time()
+    build_batch([analyse(a, detector) for a in articles], [])
+    return (time.process_time() - t0) / max(len(articles), 1) * 1e3
+
+
 def presswatch_cmd() -> list[str]:
     """The installed `presswatch` console script of this interpreter's environment."""
     beside = Path(sys.executable).with_name("presswatch")
@@ -250,6 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--min", type=float, default=1000.0, help="floor in articles/s (1000)")
     ap.add_argument("--check", action="store_true", help="exit 1 when below --min")
     ap.add_argument("--workdir", help="keep the JSONL and database here (default: temp, deleted)")
+    ap.add_argument(
+        "--stage",
+        choices=["full", "store"],
+        default="full",
+        help="full: `presswatch ingest` (default); store: without detection and term index",
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="first-ingest runs (median judged)")
     args = ap.parse_args(argv)
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="pw-bench-"))
@@ -265,27 +314,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"input: {n:,} records, {label}, mean {mean_chars:,.0f} chars, "
             f"{src.stat().st_size / 1e6:,.1f} MB (written in {time.perf_counter() - t0:.1f} s)"
         )
-        cmd = [*presswatch_cmd(), "ingest", str(src), "--db", str(db)]
-        print("command:", " ".join(cmd))
+        if args.stage == "full":
+            cmd = [*presswatch_cmd(), "ingest", str(src), "--db", str(db)]
+        else:
+            cmd = [sys.executable, "-c", STORE_ONLY_DRIVER, str(src), str(db)]
+        print(
+            "command:",
+            " ".join(cmd) if args.stage == "full" else "ingest_paths(..., analysis=False)",
+        )
+        print(f"reference: {reference_ms_per_article(src):.2f} ms of CPU per article (see --help)")
 
         rows = []
-        first_rate = 0.0
-        for phase in ("first ingest", "re-ingest"):
+        firsts: list[float] = []
+        phases = [f"first ingest {i + 1}" for i in range(args.repeat)] + ["re-ingest"]
+        for phase in phases:
+            if phase.startswith("first"):
+                for stale in (db, db.with_name(db.name + ".wal")):
+                    stale.unlink(missing_ok=True)
             res = run_measured(cmd)
             if res.returncode != 0:
                 print(res.stderr_tail, file=sys.stderr)
-                print(f"{phase}: presswatch exited with {res.returncode}", file=sys.stderr)
+                print(f"{phase}: the ingest exited with {res.returncode}", file=sys.stderr)
                 return 2
             stats = last_run(db)
             rate = n / res.seconds
             inner = n / (stats["run_ms"] / 1000) if stats["run_ms"] else float("nan")
-            if phase == "first ingest":
-                first_rate = rate
+            if phase.startswith("first"):
+                firsts.append(rate)
             rows.append((phase, res, stats, rate, inner))
+        first_rate = statistics.median(firsts)
 
         print()
         header = (
-            f"{'phase':<13} {'wall s':>7} {'art/s':>7} {'in-run/s':>8} {'MB/s':>6} "
+            f"{'phase':<16} {'wall s':>7} {'art/s':>7} {'in-run/s':>8} {'MB/s':>6} "
             f"{'added':>7} {'dupes':>7} {'rejects':>7} {'peak PSS MB':>11}"
         )
         print(header)
@@ -293,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mb = n * mean_chars / 1e6
         for phase, res, stats, rate, inner in rows:
             print(
-                f"{phase:<13} {res.seconds:7.1f} {rate:7.0f} {inner:8.0f} "
+                f"{phase:<16} {res.seconds:7.1f} {rate:7.0f} {inner:8.0f} "
                 f"{mb / res.seconds:6.1f} {stats['added']:7,} {stats['duplicates']:7,} "
                 f"{stats['rejects']:7,} {res.peak_tree_pss_mb:11,.0f}"
             )
@@ -305,19 +366,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"country-pair rows, {db_size_mb(db):,.0f} MB"
         )
         print(
-            "art/s = records / wall-clock seconds of the whole `presswatch ingest` process "
+            "art/s = records / wall-clock seconds of the whole ingest process "
             "(start-up included); in-run/s = records / the run's own started→finished time."
         )
         print(
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
             "(shared with other jobs: figures are indicative)"
         )
-        ok_dupes = rows[1][2]["added"] == 0 and rows[1][2]["duplicates"] == rows[1][2]["seen"] == n
+        again = rows[-1][2]
+        ok_dupes = again["added"] == 0 and again["duplicates"] == again["seen"] == n
         print(f"re-ingest added nothing and counted every record as duplicate: {ok_dupes}")
         passed = first_rate >= args.min
+        spread = f" (runs: {', '.join(f'{r:,.0f}' for r in firsts)})" if len(firsts) > 1 else ""
         print(
-            f"first ingest {first_rate:,.0f} articles/s vs floor {args.min:,.0f}: "
-            f"{'PASS' if passed else 'BELOW FLOOR'} (targets: 1,500 issue 2, 1,000 issue 3)"
+            f"first ingest, {args.stage} pipeline: median {first_rate:,.0f} articles/s{spread} "
+            f"vs floor {args.min:,.0f}: {'PASS' if passed else 'BELOW FLOOR'} "
+            "(targets: 1,000 full pipeline, issue 3; 1,500 without analysis, issue 2)"
         )
         if args.check and not (passed and ok_dupes):
             return 1

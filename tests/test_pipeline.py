@@ -10,7 +10,7 @@ import pytest
 
 from presswatch import batch as batch_module
 from presswatch.models import Article, ParsedDate, Reject
-from presswatch.pipeline import ingest_articles, reindex
+from presswatch.pipeline import ConnectionSink, ingest_articles, reindex, run_pipeline
 from presswatch.store import data_version, open_store
 
 DAY = ParsedDate(datetime(2021, 3, 4), "day")
@@ -150,3 +150,20 @@ def test_reindex_recomputes_mentions(conn: duckdb.DuckDBPyConnection) -> None:
     assert reindex(conn) == 2
     assert conn.execute("SELECT * FROM mentions ORDER BY ALL").fetchall() == before
     assert _count(conn, "SELECT count(*) FROM article_entities") > 0
+
+
+def test_without_analysis_articles_are_stored_and_reindex_analyses_them(tmp_path: Path) -> None:
+    articles = [
+        Article(text=f"Note {i}: Chile and Peru signed a treaty.", origin_file=f"{i}")
+        for i in range(600)
+    ]
+    conn = open_store(tmp_path / "plain.duckdb")
+    sink = ConnectionSink(conn)
+    summary = run_pipeline(sink, articles, origin="cli", inputs="t", workers=2, analysis=False)
+    assert summary.articles_added == 600
+    assert _count(conn, "SELECT count(*) FROM articles WHERE word_count = 8") == 600
+    for table in ("mentions", "article_terms", "country_pairs"):
+        assert _count(conn, f"SELECT count(*) FROM {table}") == 0  # noqa: S608
+    assert reindex(conn, workers=2) == 600
+    assert _count(conn, "SELECT count(DISTINCT article_id) FROM mentions") == 600
+    assert _count(conn, "SELECT count(DISTINCT article_id) FROM article_terms") == 600

@@ -115,13 +115,19 @@ _worker_known: AbstractSet[int] = frozenset()
 
 
 def analyse(
-    article: Article, detector: Detector, known: AbstractSet[int] = frozenset()
+    article: Article, detector: Detector | None, known: AbstractSet[int] = frozenset()
 ) -> AnalysedArticle:
-    """Everything ingestion computes for one article (nothing more when it is stored already)."""
+    """Everything ingestion computes for one article (nothing more when it is stored already).
+
+    Without a detector only the fingerprint is computed: the article is stored without
+    mentions or term index (``run_pipeline(analysis=False)``).
+    """
     fp = fingerprint(article.text)
     if fp.article_id in known:
         # Re-ingesting a folder should cost reading and hashing only.
         return AnalysedArticle(article, fp, [], {}, known=True)
+    if detector is None:
+        return AnalysedArticle(article, fp, [], {})
     return AnalysedArticle(
         article=article,
         fingerprint=fp,
@@ -130,7 +136,7 @@ def analyse(
     )
 
 
-def _init_worker(detector: Detector, known: AbstractSet[int] = frozenset()) -> None:
+def _init_worker(detector: Detector | None, known: AbstractSet[int] = frozenset()) -> None:
     global _worker_detector, _worker_known
     _worker_detector = detector
     _worker_known = known
@@ -138,7 +144,6 @@ def _init_worker(detector: Detector, known: AbstractSet[int] = frozenset()) -> N
 
 def _analyse_chunk(articles: list[Article]) -> Batch:
     # Workers return columnar tables: far cheaper to send back than Python objects.
-    assert _worker_detector is not None, "worker started without a detector"
     return build_batch([analyse(a, _worker_detector, _worker_known) for a in articles], [])
 
 
@@ -151,7 +156,7 @@ class Analyser:
 
     def __init__(
         self,
-        detector: Detector,
+        detector: Detector | None,
         *,
         workers: int | None = None,
         known: AbstractSet[int] = frozenset(),
@@ -277,9 +282,15 @@ def run_pipeline(
     progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    analysis: bool = True,
 ) -> IngestSummary:
-    """Drive items through analysis into a sink, batch by batch, and summarise the run."""
-    if detector is None:
+    """Drive items through analysis into a sink, batch by batch, and summarise the run.
+
+    ``analysis=False`` stores the articles without detecting mentions or building the term
+    index (``presswatch reindex`` adds both later): the stages of ingestion proper, which
+    bench/bench_ingest.py --stage store measures on their own.
+    """
+    if analysis and detector is None:
         from presswatch.extract import get_detector
 
         detector = get_detector()
@@ -306,7 +317,9 @@ def run_pipeline(
 
     files_before = 0
     pending: tuple[Callable[[], Batch], str] | None = None
-    with Analyser(detector, workers=workers, known=sink.known_ids()) as analyser:
+    with Analyser(
+        detector if analysis else None, workers=workers, known=sink.known_ids()
+    ) as analyser:
         for articles, rejects in _batches(items, batch_size):
             files_now = files_read()
             # Analysis of this batch overlaps with storing the previous one.
@@ -380,8 +393,9 @@ def ingest_paths(
     detector: Detector | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    analysis: bool = True,
 ) -> IngestSummary:
-    """Ingest files, folders and archives."""
+    """Ingest files, folders and archives (see run_pipeline for ``analysis``)."""
     sink = sink_or_conn if isinstance(sink_or_conn, Sink) else ConnectionSink(sink_or_conn)
     counter = _FileCounter()
     return run_pipeline(
@@ -393,6 +407,7 @@ def ingest_paths(
         detector=detector,
         progress=progress,
         workers=workers,
+        analysis=analysis,
     )
 
 
