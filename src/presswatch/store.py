@@ -12,8 +12,8 @@ process's open fails (read-only included). presswatch decides who owns the file 
   CLI lets go after its current batch. When the dashboard holds it, the CLI still does
   all the reading and detection itself, writes the finished batches to the spool folder
   beside the database (``<db>.spool/``) and waits for the dashboard to import them, then
-  prints the same summary. New articles therefore appear
-  in the running dashboard without a restart, and nobody sees a lock error.
+  prints the same summary. New articles therefore appear in the running dashboard without
+  a restart, and nobody sees a lock error.
 """
 
 from __future__ import annotations
