@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from presswatch.store import (
     dashboard_owner_pid,
     open_store,
     someone_waiting,
+    spool_dir,
 )
 
 OWNER = """
@@ -119,7 +121,7 @@ def test_cli_keeps_the_file_until_a_dashboard_asks_for_it(tmp_path: Path) -> Non
             open_store(db)
         # ... until a dashboard asks for it: then it lets go after its current batch.
         conn = _open_with_retry(str(db), wait_seconds=20)
-        assert not someone_waiting(db)
+        assert not (spool_dir(db) / f"waiting-{os.getpid()}").exists()  # we asked; done
         stored = conn.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         assert 0 < stored < 600
         conn.close()
@@ -128,3 +130,24 @@ def test_cli_keeps_the_file_until_a_dashboard_asks_for_it(tmp_path: Path) -> Non
         holder.kill()
     conn = open_store(db)
     assert conn.execute("SELECT count(*) FROM articles").fetchall() == [(600,)]
+
+
+def test_waiting_markers_count_only_for_other_live_processes(tmp_path: Path) -> None:
+    db = tmp_path / "asked.duckdb"
+    folder = spool_dir(db)
+    folder.mkdir()
+    assert not someone_waiting(db)
+    (folder / f"waiting-{os.getpid()}").touch()  # our own ask never stops us
+    assert not someone_waiting(db)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (folder / f"waiting-{gone.pid}").touch()  # left by a process that died waiting
+    assert not someone_waiting(db)
+    assert not (folder / f"waiting-{gone.pid}").exists()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (folder / f"waiting-{alive.pid}").touch()
+        assert someone_waiting(db)
+    finally:
+        alive.kill()
+        alive.wait()

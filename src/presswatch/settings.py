@@ -39,6 +39,9 @@ class Settings:
     # DuckDB's cache limit in the served dashboard: DuckDB would otherwise keep up to 80%
     # of the machine's memory for a large database.
     dashboard_memory_bytes: int
+    # The same for bulk writers (ingest, demo, reindex), which keep the file open for a
+    # whole run: without a limit DuckDB's cache grows with every batch written.
+    ingest_memory_bytes: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,6 +58,7 @@ class Settings:
             max_archive_entries=_env_int("PRESSWATCH_MAX_ARCHIVE_ENTRIES", 100_000),
             max_text_chars=_env_int("PRESSWATCH_MAX_TEXT_CHARS", 2_000_000),
             dashboard_memory_bytes=_env_int("PRESSWATCH_DASHBOARD_MEMORY_MB", 1024) * MB,
+            ingest_memory_bytes=_env_int("PRESSWATCH_INGEST_MEMORY_MB", 1536) * MB,
         )
 
 

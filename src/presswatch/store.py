@@ -96,7 +96,8 @@ def open_store(
 
     ``checkpoint_mb`` marks a bulk writer: DuckDB checkpoints when its write-ahead log
     reaches that size (16 MiB by default), so the table files are rewritten a few times per
-    run rather than after nearly every batch, and it runs on one thread.
+    run rather than after nearly every batch; it runs on one thread, and its cache is
+    capped (``PRESSWATCH_INGEST_MEMORY_MB``) because it stays open for the whole run.
     """
     target = resolve_db_path(path)
     if target != ":memory:" and not read_only:
@@ -110,6 +111,7 @@ def open_store(
             # A bulk writer runs beside analysis workers that already use every core;
             # DuckDB's own threads would only add contention (about 10% more CPU).
             config["threads"] = 1
+            config.setdefault("memory_limit", f"{get_settings().ingest_memory_bytes // MB}MiB")
         conn = duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
