@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 from typing import NamedTuple
 
 from presswatch.models import Mention
@@ -130,8 +130,10 @@ class CountryPair(NamedTuple):
     n_named: int  # without them
 
 
-def _pairs(codes: set[str]) -> Iterable[tuple[str, str]]:
-    return combinations(sorted(codes), 2)
+def _sentence_pairs(units: Iterable[set[str]]) -> Counter[tuple[str, str]]:
+    """How many units each pair (a < b) shares; single-country units, the most common
+    kind, are skipped before any sorting."""
+    return Counter(chain.from_iterable(combinations(sorted(c), 2) for c in units if len(c) > 1))
 
 
 def country_pairs(mentions: Sequence[Mention]) -> list[CountryPair]:
@@ -151,16 +153,10 @@ def country_pairs(mentions: Sequence[Mention]) -> list[CountryPair]:
     article_named = set().union(*named_units.values()) if named_units else set()
     result = [
         CountryPair("article", a, b, 1, int(a in article_named and b in article_named))
-        for a, b in _pairs(article_all)
+        for a, b in combinations(sorted(article_all), 2)
     ]
-
-    sentence_n: dict[tuple[str, str], int] = defaultdict(int)
-    sentence_named: dict[tuple[str, str], int] = defaultdict(int)
-    for sentence, codes in all_units.items():
-        for pair in _pairs(codes):
-            sentence_n[pair] += 1
-        for pair in _pairs(named_units.get(sentence, set())):
-            sentence_named[pair] += 1
+    sentence_n = _sentence_pairs(all_units.values())
+    sentence_named = _sentence_pairs(named_units.values())
     result.extend(
         CountryPair("sentence", a, b, n, sentence_named.get((a, b), 0))
         for (a, b), n in sorted(sentence_n.items())
