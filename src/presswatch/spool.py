@@ -192,7 +192,8 @@ class FileSink(Sink):
     def _release(self) -> None:
         if self._conn is not None:
             # Closing checkpoints; analysis is over or paused by then, so use every core.
-            self._conn.execute(f"SET threads = {os.cpu_count() or 1}")
+            # (SET takes no bound parameters; the value is an int from os.cpu_count.)
+            self._conn.execute(f"SET threads = {int(os.cpu_count() or 1)}")
             self._conn.close()
             self._conn = None
 
