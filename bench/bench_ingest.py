@@ -62,11 +62,11 @@ def _tree_pids(root: int) -> list[int]:
         # The command name may contain spaces or parentheses: split after the last ")".
         fields = stat[stat.rfind(b")") + 2 :].split()
         children.setdefault(int(fields[1]), []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
+    out, stack = [], [root]
+    while stack:
+        pid = stack.pop()
         out.append(pid)
-        todo.extend(children.get(pid, []))
+        stack.extend(children.get(pid, []))
     return out
 
 
@@ -166,15 +166,16 @@ sys.exit(0 if summary.articles_seen else 1)
 def reference_ms_per_article(src: Path, n: int = 1000) -> float:
     """CPU ms per article of analysis (fingerprint, detection, term index, rows), one core.
 
-    A yardstick for the machine's speed at the moment, not a result: divide two runs'
-    articles/s by their references' inverse to compare them.
+    A yardstick for the machine's speed at the moment, not a result: runs made at
+    different times compare by articles/s multiplied by their reference.
     """
     from presswatch.batch import build_batch
     from presswatch.extract import get_detector
     from presswatch.ingest.readers import ReadOptions, read_file
+    from presswatch.models import Article
     from presswatch.pipeline import analyse
 
-    articles = [a for a in read_file(src, ReadOptions()) if not hasattr(a, "reason")][:n]
+    articles = [a for a in read_file(src, ReadOptions()) if isinstance(a, Article)][:n]
     detector = get_detector()
     build_batch([analyse(a, detector) for a in articles[:50]], [])  # warm caches
     t0 = time.process_time()
@@ -300,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--repeat", type=int, default=1, help="first-ingest runs (median judged)")
     args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="pw-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,6 @@ import os
 import shutil
 import threading
 import time
-from contextlib import ExitStack
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -30,10 +29,10 @@ from presswatch.store import (
     StoreLockedError,
     dashboard_owner_pid,
     open_store,
+    open_when_free,
     owner_file,
     someone_waiting,
     spool_dir,
-    waiting_for,
 )
 
 log = logging.getLogger(__name__)
@@ -211,24 +210,21 @@ class FileSink(Sink):
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting (and asking) for another writer; _HandOver to a dashboard."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        with ExitStack() as stack:
-            asked = False
-            while True:
-                try:
-                    return open_store(self.db_path, checkpoint_mb=BULK_CHECKPOINT_MB)
-                except StoreLockedError as exc:
-                    if dashboard_owner_pid(self.db_path) is not None:
-                        self.handed_to_dashboard = True
-                        self._tell("A running dashboard owns the database: handing batches to it.")
-                        raise _HandOver from exc
-                    if time.monotonic() > deadline:
-                        raise
-                    self._tell(f"Waiting: {exc}")
-                    if not asked:
-                        stack.enter_context(waiting_for(self.db_path))
-                        asked = True
-                    time.sleep(POLL_SECONDS)
+
+        def on_locked(exc: StoreLockedError) -> None:
+            if dashboard_owner_pid(self.db_path) is not None:
+                self.handed_to_dashboard = True
+                self._tell("A running dashboard owns the database: handing batches to it.")
+                raise _HandOver from exc
+            self._tell(f"Waiting: {exc}")
+
+        return open_when_free(
+            self.db_path,
+            lambda: open_store(self.db_path, checkpoint_mb=BULK_CHECKPOINT_MB),
+            wait_seconds=LOCK_WAIT_SECONDS,
+            poll_seconds=POLL_SECONDS,
+            on_locked=on_locked,
+        )
 
     def known_ids(self) -> set[int]:
         def direct(conn: duckdb.DuckDBPyConnection) -> set[int]:

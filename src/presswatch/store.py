@@ -23,7 +23,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,20 +241,42 @@ def shared_connection(path: str | Path | None = None) -> duckdb.DuckDBPyConnecti
 
 def _open_with_retry(target: str, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
     """Open read-write; if a CLI ingest holds the file, ask for it and wait for its batch."""
+    # Without a limit DuckDB may keep up to 80% of the machine's memory as cache.
+    limit = get_settings().dashboard_memory_bytes
+    return open_when_free(
+        target, lambda: open_store(target, memory_limit_bytes=limit), wait_seconds=wait_seconds
+    )
+
+
+def open_when_free(
+    db_path: str | Path,
+    open_fn: Callable[[], duckdb.DuckDBPyConnection],
+    *,
+    wait_seconds: float,
+    poll_seconds: float = 0.2,
+    on_locked: Callable[[StoreLockedError], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """``open_fn()``, retried while another process holds the file, asking it for the file
+    (``waiting_for``) from the first refusal on.
+
+    ``on_locked`` sees every refusal and may raise to stop waiting; after ``wait_seconds``
+    the last StoreLockedError is raised.
+    """
     deadline = time.monotonic() + wait_seconds
     with ExitStack() as stack:
         asked = False
         while True:
             try:
-                # Without a limit DuckDB may keep up to 80% of the machine's memory as cache.
-                return open_store(target, memory_limit_bytes=get_settings().dashboard_memory_bytes)
-            except StoreLockedError:
+                return open_fn()
+            except StoreLockedError as exc:
+                if on_locked is not None:
+                    on_locked(exc)
                 if time.monotonic() >= deadline:
                     raise
                 if not asked:
-                    stack.enter_context(waiting_for(target))
+                    stack.enter_context(waiting_for(db_path))
                     asked = True
-                time.sleep(0.2)
+                time.sleep(poll_seconds)
 
 
 # --- asking a bulk writer for the file ------------------------------------------------------
