@@ -31,7 +31,7 @@ def fingerprint(text: str) -> TextFingerprint:
     The words are the ``\w+`` runs of the NFKC-normalised, casefolded text, joined by one
     space (``_words_joined`` computes exactly that, mostly without a regular expression).
     """
-    joined, count = _words_joined(unicodedata.normalize("NFKC", text).casefold())
+    joined, count = _words_joined(unicodedata.normalize("NFKC", text))
     digest = hashlib.blake2b(joined, digest_size=16).digest()
     article_id = int.from_bytes(digest[:8], "big", signed=True)
     return TextFingerprint(article_id, digest.hex(), count)
@@ -45,21 +45,23 @@ _NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
 _WORD_BYTES = bytes(b if b > 127 or chr(b).isalnum() or b == 95 else 32 for b in range(256))
 
 
-def _words_joined(folded: str) -> tuple[bytes, int]:
-    r"""(UTF-8 of the ``\w+`` runs joined by single spaces, how many runs).
+def _words_joined(text: str) -> tuple[bytes, int]:
+    r"""(UTF-8 of the ``\w+`` runs of ``text.casefold()`` joined by single spaces, how many).
 
     When every non-ASCII character left is a word character, words are runs of bytes that
     the table keeps, so bytes.translate and bytes.split (C loops) give the same words as the
     regex at a fraction of the cost. Replacing a non-word character by a space never changes
-    the words, so the usual dashes and quotes are replaced first.
+    the words, so the usual dashes and quotes are replaced first; and before casefolding,
+    which leaves them as they are and is several times faster once the text is all ASCII.
     """
-    if not folded.isascii():
+    if not text.isascii():
         for ch in _COMMON_NON_WORD:
-            if ch in folded:
-                folded = folded.replace(ch, " ")
-        if _NON_ASCII_NON_WORD.search(folded):
-            words = _WORD.findall(folded)
-            return " ".join(words).encode("utf-8"), len(words)
+            if ch in text:
+                text = text.replace(ch, " ")
+    folded = text.casefold()
+    if not folded.isascii() and _NON_ASCII_NON_WORD.search(folded):
+        words = _WORD.findall(folded)
+        return " ".join(words).encode("utf-8"), len(words)
     parts = folded.encode("utf-8").translate(_WORD_BYTES).split()
     return b" ".join(parts), len(parts)
 
