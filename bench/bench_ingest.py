@@ -125,9 +125,20 @@ def run_measured(
             stderr_lines.append(line)
             del stderr_lines[:-40]
 
+    # The exit time comes from a thread blocked in wait(), not from the sampling loop: a
+    # loop that polls once a second would add up to a second to every measured run.
+    exited_at: list[float] = []
+    exited = threading.Event()
+
+    def wait_for_exit() -> None:
+        proc.wait()
+        exited_at.append(time.perf_counter())
+        exited.set()
+
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    while proc.poll() is None:
+    threading.Thread(target=wait_for_exit, daemon=True).start()
+    while not exited.is_set():
         rss = pss = 0
         for pid in _tree_pids(proc.pid):
             r, p = _memory_kb(pid)
@@ -137,8 +148,8 @@ def run_measured(
             next_trace += trace
             print(f"  {time.perf_counter() - t0:7.0f} s  tree PSS {pss / 1024:7,.0f} MB  "
                   f"peak so far {peak_pss / 1024:7,.0f} MB", flush=True)  # fmt: skip
-        time.sleep(interval)
-    seconds = time.perf_counter() - t0
+        exited.wait(interval)
+    seconds = exited_at[0] - t0
     reader.join(timeout=5)
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return RunResult(
