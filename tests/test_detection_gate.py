@@ -6,27 +6,13 @@ so `make test` and `python bench/eval_detection.py --check` agree.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from _bench import load_bench_module
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-def _load_eval() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_detection", BENCH / "eval_detection.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["eval_detection"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_eval()
+ev = load_bench_module("eval_detection.py")
 FLOORS = ev.load_floors()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import re
 import socket
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _bench import load_bench_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -168,12 +168,7 @@ def test_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _token_f1() -> Any:
-    path = Path(__file__).resolve().parents[1] / "bench" / "_metrics.py"
-    spec = importlib.util.spec_from_file_location("bench_metrics", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.token_f1
+    return load_bench_module("_metrics.py").token_f1
 
 
 def test_token_f1() -> None:
