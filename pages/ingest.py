@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -71,7 +73,9 @@ if submitted:
             finally:
                 cur.close()
             bar.progress(1.0, text="Done")
-            state = "complete" if summary.articles_added or not summary.nothing_read else "error"
+            state: Literal["complete", "error"] = (
+                "complete" if summary.articles_added or not summary.nothing_read else "error"
+            )
             status.update(
                 label=f"Added {summary.articles_added:,} articles "
                 f"from {summary.files_read:,} file(s)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from presswatch import charts, export, queries
@@ -45,6 +46,7 @@ else:
     )
     extra = tuple(sorted({w.strip().lower() for w in stop_text.split(",") if w.strip()}))
 
+    table: pd.DataFrame | None  # None until both reference days are picked
     if mode == "distinctive":
         r1, r2, r3 = st.columns([3, 2, 2])
         with r1:

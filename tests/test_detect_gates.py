@@ -86,7 +86,7 @@ def test_detector_and_matcher_survive_pickling(det: Detector) -> None:
 
 def reference_candidates(det: Detector, haystack: str) -> list[tuple[int, int, int]]:
     """Every form's every occurrence on word boundaries, found with str.find."""
-    found = {}
+    found: dict[tuple[int, int], int] = {}
     for index, entry in enumerate(det._entries):
         form = entry.form
         start = haystack.find(form)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _bench import load_bench_module
@@ -217,7 +218,12 @@ def test_score_counts_document_level_pairs() -> None:
 def test_score_without_title_hides_it_from_the_predictor() -> None:
     docs = [ev.Doc("a", "Spain", "text", frozenset())]
     seen: list[str | None] = []
-    ev.score("t", "fake", docs, lambda doc: (seen.append(doc.title) or set(), {}), use_title=False)
+
+    def predict(doc: Any) -> tuple[set[str], dict[str, list[str]]]:
+        seen.append(doc.title)
+        return set(), {}
+
+    ev.score("t", "fake", docs, predict, use_title=False)
     assert seen == [None]
 
 

@@ -8,8 +8,10 @@ per-article detections those numbers rest on, so a detector change shows up ther
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 import pytest
@@ -19,6 +21,11 @@ from presswatch.filters import Filters
 from presswatch.models import Article, ParsedDate
 from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
+
+
+def _row(frame: pd.DataFrame, key: Any) -> dict[Hashable, Any]:
+    """One row of a frame by its index label (pandas-stubs type ``.loc[...]`` as a cell)."""
+    return cast("pd.Series[Any]", frame.loc[key]).to_dict()
 
 
 def _art(name: str, title: str, text: str, when: datetime | None, source: str) -> Article:
@@ -189,38 +196,40 @@ def test_cooccurrence_article_scope(conn) -> None:
     df = Q.cooccurrence(conn, Filters(), "article", top_n=5, measure="npmi")
     rows = df.set_index(["a", "b"])
     n = 7  # every filtered article is a unit
-    ir_ru = rows.loc[("IR", "RU")]
+    ir_ru = _row(rows, ("IR", "RU"))
     assert (ir_ru["n_ab"], ir_ru["n_a"], ir_ru["n_b"], ir_ru["n_units"]) == (2, 3, 4, n)
     assert ir_ru["jaccard"] == pytest.approx(2 / (3 + 4 - 2))
     pmi = math.log2((2 / n) / ((3 / n) * (4 / n)))
     assert ir_ru["pmi"] == pytest.approx(pmi)
     assert ir_ru["npmi"] == pytest.approx(pmi / -math.log2(2 / n))
     assert ir_ru["value"] == pytest.approx(ir_ru["npmi"])
-    de_fr = rows.loc[("DE", "FR")]
+    de_fr = _row(rows, ("DE", "FR"))
     assert de_fr["jaccard"] == 1.0 and de_fr["npmi"] == pytest.approx(1.0)  # always together
-    assert rows.loc[("CN", "RU"), "n_ab"] == 1  # only a1; a4's Moscow is not with China
-    assert rows.loc[("DE", "RU"), "n_ab"] == 0 and math.isnan(rows.loc[("DE", "RU"), "pmi"])
+    assert _row(rows, ("CN", "RU"))["n_ab"] == 1  # only a1; a4's Moscow is not with China
+    de_ru = _row(rows, ("DE", "RU"))
+    assert de_ru["n_ab"] == 0 and math.isnan(de_ru["pmi"])
     thresholded = Q.cooccurrence(conn, Filters(), "article", 5, "raw", min_count=2)
     t = thresholded.set_index(["a", "b"])["value"]
     assert t[("IR", "RU")] == 2 and math.isnan(t[("CN", "RU")])
     mat = Q.cooccurrence_matrix(thresholded)
-    assert mat.loc["Iran", "Russia"] == mat.loc["Russia", "Iran"] == 2
-    assert math.isnan(mat.loc["Iran", "Iran"])
+    iran = _row(mat, "Iran")
+    assert iran["Russia"] == _row(mat, "Russia")["Iran"] == 2
+    assert math.isnan(iran["Iran"])
 
 
 def test_cooccurrence_sentence_scope(conn) -> None:
     df = Q.cooccurrence(conn, Filters(), "sentence", top_n=5, measure="pmi").set_index(["a", "b"])
     n = 12  # sentences with a country mention (see test_fixture_facts)
-    cn_ru = df.loc[("CN", "RU")]  # a1 title and first sentence
+    cn_ru = _row(df, ("CN", "RU"))  # a1 title and first sentence
     assert (cn_ru["n_ab"], cn_ru["n_a"], cn_ru["n_b"], cn_ru["n_units"]) == (2, 4, 6, n)
     assert cn_ru["pmi"] == pytest.approx(math.log2((2 / n) / ((4 / n) * (6 / n))))  # = 0
-    ir_ru = df.loc[("IR", "RU")]  # a2 sentence 1 only
+    ir_ru = _row(df, ("IR", "RU"))  # a2 sentence 1 only
     assert ir_ru["n_ab"] == 1
     assert ir_ru["npmi"] == pytest.approx(math.log2(12 / 24) / -math.log2(1 / 12))
     no_cap = Q.cooccurrence_nodes(conn, Filters(include_capitals=False), "sentence", 5)
     # a4's title and a7's sentence drop out: 10 units, Russia in 4 of them
     assert int(no_cap["n_units"].iloc[0]) == 10
-    assert int(no_cap.set_index("entity_id").loc["RU", "units"]) == 4
+    assert _row(no_cap.set_index("entity_id"), "RU")["units"] == 4
 
 
 def test_partners_and_pair_articles(conn, ids) -> None:
@@ -302,8 +311,8 @@ def test_article_detail_mentions_and_kwic(conn, ids) -> None:
     assert list(m["field"]) == ["title", "text", "text"]
     assert list(m["surface"]) == ["Moscow", "Moscow", "Russia"]
     text = str(detail["text"])
-    for row in m[m["field"] == "text"].itertuples():
-        assert text[row.start_pos : row.end_pos] == row.surface
+    for row in m[m["field"] == "text"].to_dict("records"):
+        assert text[row["start_pos"] : row["end_pos"]] == row["surface"]
     kw = Q.kwic_snippets(conn, Filters(), entity_id="RU", width=20)
     assert len(kw) == 2 + 1 + 3 + 1  # a1 title + text, a2, a4 (3 with capitals), a7
     per = kw.groupby("article_id").size()

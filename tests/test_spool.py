@@ -42,7 +42,7 @@ def _articles(n: int, tag: str) -> list[Article]:
 
 
 @pytest.fixture()
-def dashboard(tmp_path: Path):  # type: ignore[no-untyped-def]
+def dashboard(tmp_path: Path):
     db = tmp_path / "shared.duckdb"
     owner = subprocess.Popen(
         [sys.executable, "-c", OWNER, str(db)], stdout=subprocess.PIPE, text=True
@@ -53,7 +53,7 @@ def dashboard(tmp_path: Path):  # type: ignore[no-untyped-def]
     owner.wait()
 
 
-def test_cli_batches_reach_the_running_dashboard(dashboard) -> None:  # type: ignore[no-untyped-def]
+def test_cli_batches_reach_the_running_dashboard(dashboard) -> None:
     db, owner = dashboard
     assert dashboard_owner_pid(db) == owner.pid
     with pytest.raises(StoreLockedError):

@@ -259,7 +259,7 @@ def test_seed_document(corpora_dir: Path) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400))
 def test_any_text_gives_article_or_reject(text: str) -> None:
     result = read_text_document(text, "x.txt")
     assert isinstance(result, Article | Reject)

@@ -41,7 +41,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import duckdb
 import numpy as np
@@ -1204,8 +1204,9 @@ def articles_all(conn: Conn, f: Filters, include_text: bool = False) -> pd.DataF
     return _df(conn, sql, params)
 
 
-def article_detail(conn: Conn, article_id: int) -> dict[str, object] | None:
-    """One article with every column of ``articles`` as a dict, or None if absent."""
+def article_detail(conn: Conn, article_id: int) -> dict[str, Any] | None:
+    """One article with every column of ``articles`` as a dict, or None if absent
+    (values of each column's own type, so ``Any``)."""
     df = _df(conn, "SELECT * FROM articles WHERE article_id = ?", [int(article_id)])
     if df.empty:
         return None
