@@ -228,6 +228,15 @@ POSITIVE = [
     ("Syria and Jordan were charged with the talks.", {("Jordan", "JO", "name")}),
     ("Officials from Gaza and Jordan said the border would open.", {("Jordan", "JO", "name")}),
     ("The West Bank and Jordan were sentenced to share water.", {("Jordan", "JO", "name")}),
+    ("He speaks in Spanish about Spanish politics.", {("Spanish", "ES", "demonym")}),
+    (
+        "The Islamic State of Iraq and Syria lost ground in Syria.",
+        {("Syria", "SY", "name")},
+    ),
+    (
+        "The coalition fought Islamic State in Iraq and Syria.",
+        {("Iraq", "IQ", "name"), ("Syria", "SY", "name")},
+    ),
 ]
 
 
@@ -334,6 +343,13 @@ NEGATIVE = [
     ),
     ("Authorities said Brown and Jordan shot a man on Main Street.", {"JO"}),
     ("Then Smith and Jordan were arrested.", {"JO"}),
+    # The language, then a conjunction or preposition that cannot follow an adjective.
+    ("In the video, a man speaks in Spanish after spotting the camera.", {"ES"}),
+    ("The pilot answered in Russian before the tower replied.", {"RU"}),
+    # Armed groups named after the countries they fight in are not mentions of the states.
+    ("Strikes against the Islamic State of Iraq and the Levant went on.", {"IQ"}),
+    ("The Islamic State of Iraq and Syria claimed the attack.", {"IQ", "SY"}),
+    ("Fighters of the Islamic State of Iraq and al-Sham fled.", {"IQ"}),
 ]
 
 

@@ -198,11 +198,12 @@ LANGUAGE_AFTER = re.compile(
     r"restaurants|dish|dishes|cooking|recipe|recipes|sausage|sausages|bread|pastry|pastries|"
     r"cheese|fries|dressing|toast|beer|coffee|pizza|bakery|deli|oven)(?![A-Za-z])"
 )
-# After "speaks/teaches/in French" the language ends the phrase or a preposition follows
-# ("teaches Spanish at the high school"); "in French politics" is the country.
+# After "speaks/teaches/in French" the language ends the phrase or a word follows that an
+# adjective never precedes ("teaches Spanish at the high school", "answered in Russian
+# before"); "in French politics" is the country.
 LANGUAGE_END = re.compile(
     r"[ \t]*(?:[,.;:)!?\"'\u201d]|(?:and|or|at|to|for|with|from|on|as|this|next|last|since|"
-    r"while|when)(?![A-Za-z])|$)"
+    r"while|when|after|before|during|until|because|but|than)(?![A-Za-z])|$)"
 )
 # A school level or exam before a language name makes it the school subject: "eighth-grade
 # French students", "AP Spanish", "Honors German" (never "advanced Chinese weapons").
