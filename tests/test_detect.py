@@ -229,6 +229,9 @@ POSITIVE = [
     ("Officials from Gaza and Jordan said the border would open.", {("Jordan", "JO", "name")}),
     ("The West Bank and Jordan were sentenced to share water.", {("Jordan", "JO", "name")}),
     ("He speaks in Spanish about Spanish politics.", {("Spanish", "ES", "demonym")}),
+    ("The Canadian dollar fell against the US dollar.", {("Canadian", "CA", "demonym")}),
+    ("The US dollar rose 2 percent.", {("US", "US", "abbreviation")}),
+    ("Of the 12 Japanese pilots, 3 flew.", {("Japanese", "JP", "demonym")}),
     (
         "The Islamic State of Iraq and Syria lost ground in Syria.",
         {("Syria", "SY", "name")},
@@ -346,6 +349,10 @@ NEGATIVE = [
     # The language, then a conjunction or preposition that cannot follow an adjective.
     ("In the video, a man speaks in Spanish after spotting the camera.", {"ES"}),
     ("The pilot answered in Russian before the tower replied.", {"RU"}),
+    # A country word inside the unit of an amount, like "US$".
+    ("Trade reached 28.6 billion US dollars last year.", {"US"}),
+    ("He paid 500 Canadian dollars and billions of Hong Kong dollars.", {"CA", "HK"}),
+    ("PRICES IN 40 U.S. DOLLARS", {"US"}),
     # Armed groups named after the countries they fight in are not mentions of the states.
     ("Strikes against the Islamic State of Iraq and the Levant went on.", {"IQ"}),
     ("The Islamic State of Iraq and Syria claimed the attack.", {"IQ", "SY"}),

@@ -183,6 +183,22 @@ ORGANISATION_AFTER_CAPS = re.compile(ORGANISATION_AFTER.pattern, re.IGNORECASE)
 # Not heads on purpose: Act, Service, Institute, Academy, University - "Taiwan Relations Act",
 # "Russian Foreign Intelligence Service" and "Chinese Academy of Sciences" are about the state.
 
+# A country word between an amount and a currency is part of the unit, like "US$":
+# "28.6 billion US dollars", "500 Canadian dollars", "billions of Hong Kong dollars".
+# Without an amount the currency itself is the subject ("the Canadian dollar fell") and
+# counts, as wire services tag such stories with the country.
+CURRENCY_AFTER = re.compile(
+    r"[ \t]+(?:dollars?|yuan|renminbi|yen|roubles?|rubles?|rupees?|liras?|pesos?|pounds?|"
+    r"francs?|won|rand|euros?|dinars?|dirhams?|riyals?|rials?|shekels?|kronor|kroner|krona|"
+    r"krone)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+AMOUNT_BEFORE = re.compile(
+    r"(?:\d(?:[ \t]+(?:hundred|thousand|million|billion|trillion|mn|bn))?"
+    r"|(?:hundreds|thousands|millions|billions|trillions)[ \t]+of)[ \t]+$",
+    re.IGNORECASE,
+)
+
 # US highways: "US-24", "U.S. 79", "U.S. Highway 82".
 US_HIGHWAY_AFTER = re.compile(
     r"(?:[ \t]*-?[ \t]*\d|[ \t]+(?:Highway|Hwy\.?|Route|Rte\.?)(?![A-Za-z]))"

@@ -37,6 +37,8 @@ _CAPS_MIN_LETTERS = 8
 _CAPS_RATIO = 0.9
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+# Last characters of an amount before a currency unit: a digit, "million", "thousand", "of".
+_AMOUNT_LAST = frozenset("0123456789nNdDfF")
 KEEP, DROP, LOCAL, PERSON = 0, 1, 2, 3
 # Order of the mentions within one field (see Detector.detect).
 _SPAN_ORDER = attrgetter("start", "end", "kind")
@@ -305,6 +307,15 @@ class Detector:
             return KEEP if ok else DROP
         if after == "$":  # US$, NZ$: a currency, not a mention
             return DROP
+        if (
+            after == " "
+            # (cheap gate: an amount ends in a digit, "million"/"thousand" or "of")
+            and text[start - 2 : start - 1] in _AMOUNT_LAST
+            and text[start - 1 : start] == " "
+            and ctx.CURRENCY_AFTER.match(text, end)
+            and ctx.AMOUNT_BEFORE.search(text, max(0, start - 40), start)
+        ):
+            return DROP  # "20 billion US dollars": the unit of an amount, like US$
         if start > 0 and text[start - 1] == "<" and after == ">":
             return DROP  # a stock ticker such as <ROK> in wire copy
         lo = max(0, start - 40)
