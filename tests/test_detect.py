@@ -230,6 +230,7 @@ POSITIVE = [
     ("The West Bank and Jordan were sentenced to share water.", {("Jordan", "JO", "name")}),
     ("He speaks in Spanish about Spanish politics.", {("Spanish", "ES", "demonym")}),
     ("The Canadian dollar fell against the US dollar.", {("Canadian", "CA", "demonym")}),
+    ("The Swiss Army bought new rifles.", {("Swiss", "CH", "demonym")}),
     ("The US dollar rose 2 percent.", {("US", "US", "abbreviation")}),
     ("Of the 12 Japanese pilots, 3 flew.", {("Japanese", "JP", "demonym")}),
     (
@@ -349,6 +350,9 @@ NEGATIVE = [
     # The language, then a conjunction or preposition that cannot follow an adjective.
     ("In the video, a man speaks in Spanish after spotting the camera.", {"ES"}),
     ("The pilot answered in Russian before the tower replied.", {"RU"}),
+    ("A Swiss Army knife, Jordan almonds and a Turkish bath", {"CH", "JO", "TR"}),
+    ("Trawlers fished the Norwegian Sea.", {"NO"}),
+    ("The Hong Kong flu of 1968 killed a million people.", {"HK"}),
     # A country word inside the unit of an amount, like "US$".
     ("Trade reached 28.6 billion US dollars last year.", {"US"}),
     ("He paid 500 Canadian dollars and billions of Hong Kong dollars.", {"CA", "HK"}),
