@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,40 @@ def test_cli_owns_the_file_only_while_writing(tmp_path: Path) -> None:
     assert summary.articles_added == 3
     # The file is free again: another process (here: this one) can open it.
     open_store(db).close()
+
+
+def _count_in_another_process(db: Path) -> int:
+    """Articles in the file as a fresh process sees it (no shared DuckDB instance)."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(c.execute('SELECT count(*) FROM articles').fetchone()[0])",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout)
+
+
+def test_interrupted_run_keeps_its_stored_batches(tmp_path: Path) -> None:
+    # The CLI's sink writes no write-ahead log, so its committed batches live in memory
+    # until a checkpoint; an interruption (Ctrl-C) must still leave them in the file.
+    db = tmp_path / "interrupted.duckdb"
+
+    def then_interrupt() -> Iterator[Article]:
+        yield from _articles(45, "ctrl-c")
+        raise KeyboardInterrupt
+
+    sink = FileSink(db)
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(sink, then_interrupt(), origin="cli", inputs="t", workers=1, batch_size=20)
+    # Batch 1 was stored while batch 2 was analysed; the interruption came before batch 2
+    # was stored and while batch 3 was read.
+    assert _count_in_another_process(db) == 20
 
 
 HOLDER = """

@@ -12,6 +12,7 @@ import pytest
 
 from presswatch.schema import LATEST_VERSION
 from presswatch.store import (
+    BULK_CHECKPOINT_MB,
     StoreLockedError,
     data_version,
     migrate,
@@ -73,7 +74,9 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         open_store(path)
 
 
-def test_lock_conflict_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["dashboard", "bulk writer"])
+def test_lock_conflict_is_a_clear_error(tmp_path: Path, bulk: bool) -> None:
+    checkpoint_mb = BULK_CHECKPOINT_MB if bulk else None
     path = tmp_path / "locked.duckdb"
     open_store(path).close()
     holder = subprocess.Popen(
@@ -90,7 +93,7 @@ def test_lock_conflict_is_a_clear_error(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with pytest.raises(StoreLockedError) as info:
-            open_store(path)
+            open_store(path, checkpoint_mb=checkpoint_mb)
         assert info.value.pid == holder.pid
         assert f"in use by process {holder.pid}" in str(info.value)
     finally:
@@ -105,6 +108,54 @@ def test_lock_conflict_is_a_clear_error(tmp_path: Path) -> None:
         except StoreLockedError:
             assert time.monotonic() < deadline
             time.sleep(0.1)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def test_bulk_writer_logs_nothing_and_checkpoints_on_close(tmp_path: Path) -> None:
+    path = tmp_path / "bulk.duckdb"
+    insert = "INSERT INTO store_meta SELECT 'k' || range, range FROM range(20000)"
+    normal = open_store(tmp_path / "normal.duckdb")
+    normal.execute(insert)
+    assert _wal(tmp_path / "normal.duckdb").stat().st_size > 0  # what the bulk writer skips
+    normal.close()
+
+    conn = open_store(path, checkpoint_mb=BULK_CHECKPOINT_MB)
+    with transaction(conn):
+        conn.execute(insert)
+    assert not _wal(path).exists() or _wal(path).stat().st_size == 0
+    conn.close()
+    reopened = open_store(path, read_only=True)
+    assert reopened.execute("SELECT count(*) FROM store_meta WHERE key LIKE 'k%'").fetchone() == (
+        20000,
+    )
+    reopened.close()
+
+
+def test_bulk_writer_replays_a_log_left_by_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "crashed.duckdb"
+    open_store(path).close()
+    # A dashboard that dies after a commit leaves its changes only in the log.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, os, sys; c = duckdb.connect(sys.argv[1]); "
+            "c.execute(\"INSERT INTO store_meta VALUES ('left', 42)\"); os._exit(0)",
+            str(path),
+        ],
+        check=True,
+    )
+    assert _wal(path).stat().st_size > 0
+    conn = open_store(path, checkpoint_mb=BULK_CHECKPOINT_MB)
+    assert conn.execute("SELECT value FROM store_meta WHERE key = 'left'").fetchone() == (42,)
+    conn.close()
+    assert not _wal(path).exists()
+    reopened = open_store(path, read_only=True)
+    assert reopened.execute("SELECT count(*) FROM store_meta WHERE key = 'left'").fetchone() == (1,)
+    reopened.close()
 
 
 def test_memory_store_for_tests() -> None:

@@ -237,6 +237,9 @@ class Sink:
         """Close the run; return its run_id."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Let go of whatever the sink holds, also after a failed or interrupted run."""
+
 
 class ConnectionSink(Sink):
     """Writes into a connection this process already owns (dashboard, demo, tests)."""
@@ -317,22 +320,27 @@ def run_pipeline(
 
     files_before = 0
     pending: tuple[Callable[[], Batch], str] | None = None
-    with Analyser(
-        detector if analysis else None, workers=workers, known=sink.known_ids()
-    ) as analyser:
-        for articles, rejects in _batches(items, batch_size):
-            files_now = files_read()
-            # Analysis of this batch overlaps with storing the previous one.
-            job = analyser.submit(articles, rejects, files_now - files_before)
-            files_before = files_now
+    try:
+        with Analyser(
+            detector if analysis else None, workers=workers, known=sink.known_ids()
+        ) as analyser:
+            for articles, rejects in _batches(items, batch_size):
+                files_now = files_read()
+                # Analysis of this batch overlaps with storing the previous one.
+                job = analyser.submit(articles, rejects, files_now - files_before)
+                files_before = files_now
+                if pending:
+                    store(*pending)
+                last = articles[-1].origin_file if articles else rejects[-1].origin_file
+                pending = (job, last)
             if pending:
                 store(*pending)
-            last = articles[-1].origin_file if articles else rejects[-1].origin_file
-            pending = (job, last)
-        if pending:
-            store(*pending)
-    summary.files_read = files_read()
-    summary.run_id = sink.finish(run)
+        summary.files_read = files_read()
+        summary.run_id = sink.finish(run)
+    finally:
+        # A bulk writer keeps its batches in memory until a checkpoint (it writes no
+        # write-ahead log): closing it after an interruption is what stores them.
+        sink.close()
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -246,3 +246,6 @@ class FileSink(Sink):
             return int(wait_for_result(spool_batch(self.db_path, None, run))["run_id"])
 
         return self._with_store(lambda conn: finish_run(conn, run), spooled, release=True)
+
+    def close(self) -> None:
+        self._release()
