@@ -126,6 +126,9 @@ def test_bulk_writer_logs_nothing_and_checkpoints_on_close(tmp_path: Path) -> No
     with transaction(conn):
         conn.execute(insert)
     assert not _wal(path).exists() or _wal(path).stat().st_size == 0
+    # It spills beside the file, as DuckDB does for a file it opens itself.
+    spill = conn.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert spill == (f"{path}.tmp",)
     conn.close()
     reopened = open_store(path, read_only=True)
     assert reopened.execute("SELECT count(*) FROM store_meta WHERE key LIKE 'k%'").fetchone() == (

@@ -147,7 +147,9 @@ def _attach_without_wal(
     skipped). Checkpoints stay atomic, so the file always holds whole batches; a log left
     by an earlier crash is still replayed when the file is attached.
     """
-    conn = duckdb.connect(":memory:", config=config)
+    # Spill where DuckDB would for the file itself, not into the working directory (the
+    # default for the in-memory database that hosts the attachment).
+    conn = duckdb.connect(":memory:", config={**config, "temp_directory": f"{target}.tmp"})
     try:
         conn.execute("ATTACH ? AS store (RECOVERY_MODE no_wal_writes)", [target])
         conn.execute("USE store")
