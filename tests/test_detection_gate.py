@@ -135,6 +135,11 @@ def test_adjudicate_adds_and_removes_pairs(tmp_path: Path) -> None:
     assert fixed["b"].gold == frozenset()
     assert fixed["c"].gold == {"CL"}
     assert "adds 1 and removes 1" in ev.adjudication_note(adjudication)
+    # Predicting exactly the adjudicated pairs, against the gold as published: PE counts as
+    # a false positive, the removed FR as a false negative, CL is right.
+    ceiling = ev.adjudicated_gold_on_raw(docs, adjudication)
+    assert (ceiling.tp, ceiling.fp, ceiling.fn) == (1, 1, 1)
+    assert ceiling.precision == 0.5
 
 
 @pytest.mark.parametrize(
