@@ -350,6 +350,7 @@ NEGATIVE = [
     # The language, then a conjunction or preposition that cannot follow an adjective.
     ("In the video, a man speaks in Spanish after spotting the camera.", {"ES"}),
     ("The pilot answered in Russian before the tower replied.", {"RU"}),
+    # Products, seas and a pandemic named after a country.
     ("A Swiss Army knife, Jordan almonds and a Turkish bath", {"CH", "JO", "TR"}),
     ("Trawlers fished the Norwegian Sea.", {"NO"}),
     ("The Hong Kong flu of 1968 killed a million people.", {"HK"}),
