@@ -410,3 +410,33 @@ def test_parquet_date_column_and_missing_text() -> None:
 def test_parquet_garbage() -> None:
     (bad,) = read_parquet(io.BytesIO(b"PAR1 this is not parquet"), "f.parquet", OPTS)
     assert isinstance(bad, Reject) and bad.reason == "invalid-parquet"
+
+
+def test_a_deeply_nested_line_is_one_reject_and_the_rest_loads() -> None:
+    stream = io.BytesIO(
+        b'{"text": "first"}\n' + b"[" * 200_000 + b'\n{"text": "after the bad line"}\n'
+    )
+    articles, rejects = _split(list(read_jsonl(stream, "f.jsonl", OPTS)))
+    assert [a.text for a in articles] == ["first", "after the bad line"]
+    assert [(r.reason, r.origin_record) for r in rejects] == [("invalid-json", "line 2")]
+    assert "nested too deeply" in rejects[0].detail
+
+
+def test_a_deeply_nested_json_document_is_a_reject() -> None:
+    (reject,) = read_json(b"[" * 200_000, "f.json", OPTS)
+    assert isinstance(reject, Reject)
+    assert (reject.reason, reject.detail) == (
+        "invalid-json",
+        "the JSON is nested too deeply to read",
+    )
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    line = b'{"title": "A \\ud800", "text": "B \\udc00 C", "source": "\\udfffWire"}\n'
+    (article,) = read_jsonl(io.BytesIO(line), "f.jsonl", OPTS)
+    assert isinstance(article, Article)
+    assert (article.title, article.text, article.source) == ("A \ufffd", "B \ufffd C", "\ufffdWire")
+    # A proper pair is one character and is kept as it is.
+    (paired,) = read_jsonl(io.BytesIO(b'{"text": "x \\ud83d\\ude00"}\n'), "f.jsonl", OPTS)
+    assert isinstance(paired, Article)
+    assert paired.text == "x \U0001f600"

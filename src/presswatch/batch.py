@@ -8,6 +8,7 @@ process to import, so both paths store exactly the same rows.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +42,12 @@ class AnalysedArticle:
     # True when the text was already stored when the run started: nothing was computed.
     known: bool = False
 
+
+# An absolute path in an error message (the server's layout) is shown by its last part.
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/]+)+[\\/]([^\s'\"\\/]+)")
+_FAILURE_MAX_CHARS = 300
+# A message may quote the very character that failed; the reject must still be storable.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema(
@@ -168,6 +175,47 @@ class Batch:
         )
 
 
+def analysis_reject(article: Article, exc: Exception) -> Reject:
+    """The reject for an article whose analysis or rows failed: the error, without paths."""
+    message = _SURROGATE.sub("\ufffd", _PATH.sub(r"\1", str(exc)))
+    if len(message) > _FAILURE_MAX_CHARS:
+        message = message[:_FAILURE_MAX_CHARS] + "…"
+    detail = f"analysis failed: {type(exc).__name__}" + (f": {message}" if message else "")
+    return Reject(article.origin_file, "analysis-failed", detail, article.origin_record)
+
+
+def _add_article(
+    cols: dict[str, dict[str, list[object]]],
+    term_index: _TermRows,
+    item: AnalysedArticle,
+    now: datetime,
+) -> None:
+    fp, a = item.fingerprint, item.article
+    country_sentences, country_sentences_named = country_sentence_counts(item.mentions)
+    _append(
+        cols["articles"],
+        article_id=fp.article_id,
+        text_hash=fp.text_hash,
+        url=a.url,
+        title=a.title,
+        published_at=a.date.value if a.date else None,
+        date_precision=a.date.precision if a.date else None,
+        published_tz=a.date.tz if a.date else None,
+        source=a.source,
+        language=a.language,
+        text=a.text,
+        word_count=fp.word_count,
+        origin_file=a.origin_file,
+        origin_record=a.origin_record,
+        run_id=0,
+        ingested_at=now,
+        country_sentences=country_sentences,
+        country_sentences_named=country_sentences_named,
+    )
+    _add_mentions(cols, fp.article_id, item.mentions)
+    term_index.add(fp.article_id, item.terms)
+
+
 def build_batch(
     analysed: Sequence[AnalysedArticle],
     rejects: Sequence[Reject],
@@ -188,37 +236,26 @@ def build_batch(
     term_index = _TermRows()
     undated = 0
 
+    failed: list[Reject] = []
     for item in analysed:
         fp = item.fingerprint
         if item.known or fp.article_id in seen:
             continue
+        rows = {name: len(next(iter(columns.values()))) for name, columns in cols.items()}
+        terms_at = term_index.mark()
+        try:
+            _add_article(cols, term_index, item, now)
+        except Exception as exc:  # one record's bad value must not lose the whole batch
+            for name, n in rows.items():
+                for values in cols[name].values():
+                    del values[n:]
+            term_index.rollback(terms_at)
+            failed.append(analysis_reject(item.article, exc))
+            continue
         seen.add(fp.article_id)
-        a = item.article
-        if a.date is None:
+        if item.article.date is None:
             undated += 1
-        country_sentences, country_sentences_named = country_sentence_counts(item.mentions)
-        _append(
-            cols["articles"],
-            article_id=fp.article_id,
-            text_hash=fp.text_hash,
-            url=a.url,
-            title=a.title,
-            published_at=a.date.value if a.date else None,
-            date_precision=a.date.precision if a.date else None,
-            published_tz=a.date.tz if a.date else None,
-            source=a.source,
-            language=a.language,
-            text=a.text,
-            word_count=fp.word_count,
-            origin_file=a.origin_file,
-            origin_record=a.origin_record,
-            run_id=0,
-            ingested_at=now,
-            country_sentences=country_sentences,
-            country_sentences_named=country_sentences_named,
-        )
-        _add_mentions(cols, fp.article_id, item.mentions)
-        term_index.add(fp.article_id, item.terms)
+    rejects = [*rejects, *failed]
     for r in rejects:
         _append(
             cols["rejects"],
@@ -287,6 +324,16 @@ class _TermRows:
         self.lengths.append(len(terms))
         self.terms.extend(terms)
         self.counts.extend(terms.values())
+
+    def mark(self) -> tuple[int, int]:
+        """Where the rows end now, for ``rollback``."""
+        return len(self.article_ids), len(self.terms)
+
+    def rollback(self, mark: tuple[int, int]) -> None:
+        """Drop what was added after ``mark`` (an article whose rows failed half-way)."""
+        articles, terms = mark
+        del self.article_ids[articles:], self.lengths[articles:]
+        del self.terms[terms:], self.counts[terms:]
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
         """(article_terms rows, the distinct terms with their ids)."""

@@ -29,6 +29,7 @@ from presswatch.batch import (
     Batch,
     RunInfo,
     WriteResult,
+    analysis_reject,
     build_batch,
     finish_run,
     merge_batches,
@@ -136,6 +137,20 @@ def analyse(
     )
 
 
+def _analyse_each(
+    articles: Iterable[Article], detector: Detector | None, known: AbstractSet[int]
+) -> tuple[list[AnalysedArticle], list[Reject]]:
+    """``analyse`` for each article; one that raises becomes its own reject, not the run's end."""
+    analysed: list[AnalysedArticle] = []
+    failed: list[Reject] = []
+    for article in articles:
+        try:
+            analysed.append(analyse(article, detector, known))
+        except Exception as exc:
+            failed.append(analysis_reject(article, exc))
+    return analysed, failed
+
+
 def _init_worker(detector: Detector | None, known: AbstractSet[int] = frozenset()) -> None:
     global _worker_detector, _worker_known
     _worker_detector = detector
@@ -144,7 +159,7 @@ def _init_worker(detector: Detector | None, known: AbstractSet[int] = frozenset(
 
 def _analyse_chunk(articles: list[Article]) -> Batch:
     # Workers return columnar tables: far cheaper to send back than Python objects.
-    return build_batch([analyse(a, _worker_detector, _worker_known) for a in articles], [])
+    return build_batch(*_analyse_each(articles, _worker_detector, _worker_known))
 
 
 class Analyser:
@@ -187,9 +202,9 @@ class Analyser:
         while the workers analyse this one.
         """
         if len(articles) < POOL_THRESHOLD or self.workers < 2:
-            analysed = [analyse(a, self.detector, self.known) for a in articles]
+            analysed, failed = _analyse_each(articles, self.detector, self.known)
             batch = build_batch(
-                analysed, rejects, files_read=files_read, articles_seen=len(articles)
+                analysed, [*rejects, *failed], files_read=files_read, articles_seen=len(articles)
             )
             return lambda: batch
         if self._pool is None:

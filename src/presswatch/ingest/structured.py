@@ -64,6 +64,9 @@ _TEXT_FIELD_PROBE = 100
 _ID_MAX_CHARS = 200
 _SAMPLE_BYTES = 64 * 1024
 _PARQUET_BATCH_ROWS = 2048
+# JSON's \uXXXX escapes can spell half a surrogate pair ("\ud800"): a string Python holds
+# but cannot encode as UTF-8, so detection and the store would fail on it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,17 +265,25 @@ def _text_value(value: Any) -> str:
     return str(value)
 
 
+def _storable(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, as a UTF-8 decoder would do."""
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _short_value(value: Any) -> str | None:
     """A one-line string field (title, url, language); dicts like {"name": ...} give the name."""
     if isinstance(value, dict):
         value = value.get("name") or value.get("title")
     if _is_missing(value) or isinstance(value, bool | dict | list):
         return None
-    s = " ".join(str(value).replace("\x00", "").split())
+    s = " ".join(_storable(str(value)).replace("\x00", "").split())
     return s or None
 
 
 def _clean_text(text: str) -> str:
+    text = _storable(text)
     if "\x00" in text:
         text = text.replace("\x00", "")
     if "\r" in text:
@@ -487,6 +498,11 @@ def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterato
             detail = f"not valid JSON: {exc.msg} at column {exc.colno}"
             yield Reject(origin, "invalid-json", detail, where)
             continue
+        except RecursionError:
+            # Arrays nested thousands deep exhaust the parser's stack: that line alone is bad.
+            detail = "the JSON is nested too deeply to read"
+            yield Reject(origin, "invalid-json", detail, where)
+            continue
         if not isinstance(record, dict):
             yield Reject(
                 origin,
@@ -545,6 +561,9 @@ def read_json(data: bytes, origin: str, options: RecordOptions) -> Iterator[Arti
             "invalid-json",
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
         )
+        return
+    except RecursionError:
+        yield Reject(origin, "invalid-json", "the JSON is nested too deeply to read")
         return
     records = _records_of(document)
     if records is None:
