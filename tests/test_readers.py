@@ -27,6 +27,8 @@ from presswatch.ingest.readers import (
     read_upload,
 )
 from presswatch.models import Article, ParsedDate, Reject
+from presswatch.pipeline import ingest_paths
+from presswatch.store import open_store
 
 STORY = (
     "Naval chiefs meet in Lisbon\n\n"
@@ -458,3 +460,55 @@ def test_real_corpus_inside_a_zip(corpora_dir: Path, tmp_path: Path) -> None:
     assert all(isinstance(i, Article) for i in items)
     assert len(items) == 500 + len(pages)
     assert items[-1].origin_file == f"{archive}!pages/{pages[-1].name}"
+
+
+def test_folder_symlinks_that_leave_the_folder_are_rejected(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret text that must stay outside.")
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "real.txt").write_text("A real article about Chile.")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    (root / "escape.txt").symlink_to(outside / "secret.txt")
+    (root / "escape_dir").symlink_to(outside, target_is_directory=True)
+    (root / "inside.txt").symlink_to(root / "sub" / "real.txt")
+    (root / "relative.txt").symlink_to(Path("sub") / "real.txt")
+    (root / "loop").symlink_to(root, target_is_directory=True)  # would walk forever
+    (root / "sub" / "up").symlink_to(Path(".."), target_is_directory=True)
+    (root / "dangling.txt").symlink_to(root / "gone.txt")
+    found = list(iter_input_files([root]))
+    files = [f for f in found if isinstance(f, Path)]
+    rejects = {
+        Path(r.origin_file).name: (r.reason, r.detail) for r in found if isinstance(r, Reject)
+    }
+    assert files == [root / "inside.txt", root / "relative.txt", root / "sub" / "real.txt"]
+    leaves = ("unsafe-path", "the symbolic link leaves the folder")
+    assert rejects == {
+        "passwd.txt": leaves,
+        "escape.txt": leaves,
+        "escape_dir": leaves,
+        "dangling.txt": ("not-found", "the symbolic link points to nothing"),
+    }
+    # The folder named through a link of its own is walked by the same rule.
+    alias = tmp_path / "alias"
+    alias.symlink_to(root, target_is_directory=True)
+    assert [f for f in iter_input_files([alias]) if isinstance(f, Path)] == [
+        alias / "inside.txt",
+        alias / "relative.txt",
+        alias / "sub" / "real.txt",
+    ]
+
+
+def test_ingest_of_a_folder_does_not_store_a_linked_system_file(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text("Peru and Chile signed a fisheries agreement.")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    conn = open_store(tmp_path / "s.duckdb")
+    summary = ingest_paths(conn, [root], ReadOptions(), workers=1)
+    assert summary.articles_added == 1
+    assert [(Path(r.origin_file).name, r.reason) for r in summary.rejects] == [
+        ("passwd.txt", "unsafe-path")
+    ]
+    assert conn.execute("SELECT origin_file FROM articles").fetchall() == [(str(root / "a.txt"),)]

@@ -117,7 +117,22 @@ def parse_column_map(items: Sequence[str]) -> dict[str, str]:
 # --- walking inputs --------------------------------------------------------------------
 
 
-def _walk(folder: Path) -> Iterator[Path | Reject]:
+def _symlink_problem(entry: os.DirEntry[str], root: Path) -> Reject | None:
+    """A Reject for a symlink whose target is outside ``root`` (or cannot be resolved)."""
+    try:
+        target = Path(entry.path).resolve(strict=True)
+    except FileNotFoundError:
+        return Reject(entry.path, "not-found", "the symbolic link points to nothing")
+    except (OSError, RuntimeError):  # a loop of links, a permission error on the way
+        return Reject(entry.path, "unreadable", "the symbolic link cannot be resolved")
+    if not target.is_relative_to(root):
+        # As for archive members: a folder's content stays inside the folder, so a link
+        # planted in it cannot pull in files from elsewhere on the server.
+        return Reject(entry.path, "unsafe-path", "the symbolic link leaves the folder")
+    return None
+
+
+def _walk(folder: Path, root: Path) -> Iterator[Path | Reject]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -127,21 +142,31 @@ def _walk(folder: Path) -> Iterator[Path | Reject]:
         if entry.name.startswith("."):
             continue
         try:
-            # Symlinked folders are not followed: they can loop back to an ancestor.
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path))
-            elif entry.is_file():
+            if entry.is_symlink():
+                problem = _symlink_problem(entry, root)
+                if problem is not None:
+                    yield problem
+                elif entry.is_file():
+                    yield Path(entry.path)
+                # A linked folder inside the tree is walked under its own name already;
+                # following it as well could only repeat it or loop back to an ancestor.
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path), root)
+            elif entry.is_file(follow_symlinks=False):
                 yield Path(entry.path)
         except OSError as exc:
             yield Reject(entry.path, "unreadable", f"cannot be read: {exc.strerror}")
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path | Reject]:
-    """Files named and files inside folders (recursively, sorted, skipping hidden ones)."""
+    """Files named and files inside folders (recursively, sorted, skipping hidden ones).
+
+    Inside a folder, a symbolic link whose target lies outside that folder is rejected.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, path.resolve())
         elif path.exists():
             yield path
         else:
