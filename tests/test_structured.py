@@ -440,3 +440,15 @@ def test_lone_surrogates_become_replacement_characters() -> None:
     (paired,) = read_jsonl(io.BytesIO(b'{"text": "x \\ud83d\\ude00"}\n'), "f.jsonl", OPTS)
     assert isinstance(paired, Article)
     assert paired.text == "x \U0001f600"
+
+
+def test_a_record_whose_value_breaks_conversion_is_one_reject() -> None:
+    # A 401-digit integer date overflows the epoch conversion; the next line still loads.
+    huge = "1" + "0" * 400
+    stream = io.BytesIO(
+        f'{{"text": "before"}}\n{{"text": "odd", "date": {huge}}}\n{{"text": "after"}}\n'.encode()
+    )
+    articles, rejects = _split(list(read_jsonl(stream, "f.jsonl", OPTS)))
+    assert [a.text for a in articles] == ["before", "after"]
+    assert [(r.reason, r.origin_record) for r in rejects] == [("invalid-record", "line 2")]
+    assert rejects[0].detail.startswith("the record cannot be read: OverflowError: ")

@@ -315,6 +315,29 @@ def record_to_article(
     origin_record: str,
     options: RecordOptions,
 ) -> Article | Reject:
+    """One record -> Article or Reject; a value that breaks the conversion rejects the record.
+
+    The guard keeps one odd record (e.g. a list nested too deeply to turn into text) from
+    ending the reading of its file.
+    """
+    try:
+        return _record_to_article(record, fields, origin, origin_record, options)
+    except Exception as exc:
+        return Reject(
+            origin,
+            "invalid-record",
+            f"the record cannot be read: {type(exc).__name__}: {_storable(str(exc))[:300]}",
+            origin_record,
+        )
+
+
+def _record_to_article(
+    record: Mapping[str, Any],
+    fields: FieldMap,
+    origin: str,
+    origin_record: str,
+    options: RecordOptions,
+) -> Article | Reject:
     """One record -> Article, or Reject("empty-text"/"text-too-long").
 
     A record whose text field is empty but which has a title is kept with the title as its
