@@ -269,7 +269,11 @@ def _storable(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD, as a UTF-8 decoder would do."""
     if text.isascii():
         return text
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # one pass in C: cheaper than searching with the pattern
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def _short_value(value: Any) -> str | None:
