@@ -117,11 +117,26 @@ def test_foreign_duckdb_file_is_refused_and_left_untouched(
     check.close()
 
 
-def test_foreign_schema_migrations_table_is_not_taken_for_ours(tmp_path: Path) -> None:
-    path = tmp_path / "alembic.duckdb"
-    before = _foreign(path, "CREATE TABLE schema_migrations (name VARCHAR)")
-    with pytest.raises(ForeignDatabaseError, match="another program"):
-        open_store(path)
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["CREATE TABLE schema_migrations (name VARCHAR)"],
+        [
+            "CREATE TABLE schema_migrations (version INTEGER, description VARCHAR)",
+            "INSERT INTO schema_migrations VALUES (1, 'their first'), (7, 'their seventh')",
+            "CREATE TABLE articles (headline VARCHAR)",
+        ],
+    ],
+    ids=["other shape", "same shape"],
+)
+def test_foreign_schema_migrations_table_is_not_taken_for_ours(
+    tmp_path: Path, statements: list[str]
+) -> None:
+    path = tmp_path / "theirs.duckdb"
+    before = _foreign(path, *statements)
+    for kwargs in ({}, BULK, {"read_only": True}):
+        with pytest.raises(ForeignDatabaseError, match="another program"):
+            open_store(path, **kwargs)
     assert path.read_bytes() == before
 
 
@@ -129,9 +144,15 @@ def test_a_file_left_after_the_first_step_of_migrating_is_ours(tmp_path: Path) -
     path = tmp_path / "half.duckdb"
     open_store(path).close()
     # What a crash between creating schema_migrations and migration 1 leaves behind.
-    _foreign(path, *(f"DROP TABLE {t}" for t in sorted(EXPECTED_TABLES - {"schema_migrations"})))
+    _foreign(
+        path,
+        "DELETE FROM schema_migrations",
+        *(f"DROP TABLE {t}" for t in sorted(EXPECTED_TABLES - {"schema_migrations"})),
+    )
     conn = open_store(path)
     assert schema_version(conn) == LATEST_VERSION
+    tables = {r[0] for r in conn.execute("SHOW TABLES").fetchall()}
+    assert EXPECTED_TABLES <= tables
     conn.close()
 
 

@@ -211,6 +211,9 @@ def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
         raise foreign from exc
     if version == 0 and tables - {"schema_migrations"}:
         raise foreign
+    # Another tool's migrations table of the same shape: migration 1 made these tables.
+    if version > 0 and not {"ingest_runs", "store_meta"} <= tables:
+        raise foreign
     if version > LATEST_VERSION:
         raise StoreVersionError(
             f"The database {target} has schema version {version}, newer than this "
