@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from presswatch.store import StoreLockedError
+from presswatch.settings import SettingsError
+from presswatch.store import StoreLockedError, StoreTargetError
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import nav
-from presswatch.ui.data import db_path, open_db
+from presswatch.ui.data import db_path, open_db, served_read_only
 
 nav.page_setup()
 
@@ -21,6 +22,11 @@ page_id = page.url_path or "overview"
 
 try:
     with open_db() as db:
+        if served_read_only():
+            st.info(
+                f"The database {db_path()} is read-only for the dashboard: it is shown "
+                "as it is, and ingest is unavailable."
+            )
         frame = ui_frame.begin(page_id, db)
         ui_frame.activate(frame)
         try:
@@ -33,3 +39,6 @@ except StoreLockedError as exc:
         f"The database {db_path()} is locked by another program, so the dashboard cannot "
         f"open it. {exc}"
     )
+except (StoreTargetError, SettingsError) as exc:
+    # Each says in one sentence what is wrong with the database path or setting.
+    st.error(str(exc))

@@ -11,7 +11,7 @@ from presswatch.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, supported
 from presswatch.pipeline import IngestSummary, ProgressEvent, ingest_uploads
 from presswatch.settings import MB, get_settings
 from presswatch.ui import frame as ui_frame
-from presswatch.ui.data import connection
+from presswatch.ui.data import connection, served_read_only
 from presswatch.ui.render import md_escape
 
 RESULT_KEY = "pw_ingest_result"
@@ -42,7 +42,9 @@ with st.form("pw_ingest_form", clear_on_submit=True, border=True):
         key="pw_ingest_source",
         help="Used for articles whose file gives no source/outlet.",
     )
-    submitted = st.form_submit_button("Ingest", type="primary", icon=":material/upload:")
+    submitted = st.form_submit_button(
+        "Ingest", type="primary", icon=":material/upload:", disabled=served_read_only()
+    )
 
 if submitted:
     uploads = [(u.name, u.getvalue()) for u in files or []]

@@ -24,13 +24,17 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+from _readonly import unwritable
 from streamlit.testing.v1 import AppTest
 
 from presswatch.filters import Filters
 from presswatch.models import Article, ParsedDate
 from presswatch.pipeline import ingest_articles
+from presswatch.schema import LATEST_VERSION
+from presswatch.settings import MIN_MEMORY_MB
 from presswatch.store import open_store
 from presswatch.ui.render import Span, highlight_html, md_escape
 
@@ -372,7 +376,6 @@ def test_articles_list_order_and_keyword_in_context(use_db: Path) -> None:
 
 
 def _article_id(db: Path, title: str) -> int:
-    import duckdb
 
     # The dashboard (this process) owns the file read-write; borrow a cursor from it.
     from presswatch.store import shared_connection
@@ -622,3 +625,101 @@ def test_language_filter_appears_with_several_languages(
     assert metric(at, "Articles") == "1"
     assert at.query_params == {"lang": "fr"}
     assert description(at) == "1 article · language fr"
+
+
+# --------------------------------------------------------------------------- bad database targets
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _foreign(path: Path) -> Path:
+    conn = duckdb.connect(str(path))
+    conn.execute("CREATE TABLE articles (headline VARCHAR)")
+    conn.close()
+    return path
+
+
+def _newer(path: Path) -> Path:
+    conn = open_store(path)
+    conn.execute("INSERT INTO schema_migrations VALUES (?, 'future', now())", [LATEST_VERSION + 1])
+    conn.close()
+    return path
+
+
+def _junk(path: Path) -> Path:
+    path.write_bytes(b"my notes, not a database\n")
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "sentence"),
+    [
+        (
+            _foreign,
+            "{db} is a DuckDB database of another program (tables: articles), not a presswatch "
+            "one; presswatch leaves it untouched, so choose another database file.",
+        ),
+        (
+            _newer,
+            f"The database {{db}} has schema version {LATEST_VERSION + 1}, newer than this "
+            f"presswatch knows ({LATEST_VERSION}); upgrade presswatch to use it.",
+        ),
+        (
+            _junk,
+            "{db} is not a DuckDB database file, so presswatch cannot use it; give a new file "
+            "name or an existing presswatch database.",
+        ),
+        (
+            _folder,
+            "The database path {db} is a folder, not a file; give a file path such as "
+            "{db}/presswatch.duckdb.",
+        ),
+    ],
+    ids=["foreign", "newer", "junk", "folder"],
+)
+def test_bad_database_target_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: object, sentence: str
+) -> None:
+    assert callable(make)
+    db = make(tmp_path / "target.duckdb")
+    before = db.read_bytes() if db.is_file() else b""
+    monkeypatch.setenv("PRESSWATCH_DB", str(db))
+    at = ok(new_app())
+    assert _errors(at) == [sentence.format(db=db)]
+    if db.is_file():
+        assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["target.duckdb"]
+
+
+def test_bad_memory_setting_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESSWATCH_DB", str(tmp_path / "m.duckdb"))
+    monkeypatch.setenv("PRESSWATCH_DASHBOARD_MEMORY_MB", "1")
+    at = ok(new_app())
+    assert _errors(at) == [
+        f"The setting PRESSWATCH_DASHBOARD_MEMORY_MB must be at least {MIN_MEMORY_MB}, but it is 1."
+    ]
+
+
+def test_read_only_database_is_served_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = build_db(tmp_path / "archive.duckdb")
+    before = db.read_bytes()
+    monkeypatch.setenv("PRESSWATCH_DB", str(db))
+    with unwritable(db):
+        at = ok(new_app())
+        assert not at.error
+        assert metric(at, "Articles") == "6"
+        assert any("read-only for the dashboard" in i.value for i in at.info)
+        at = page(at, "ingest")
+        assert [b.disabled for b in at.button if b.label == "Ingest"] == [True]
+    assert db.read_bytes() == before

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _readonly import unwritable
 
+from presswatch.schema import LATEST_VERSION
+from presswatch.settings import MIN_MEMORY_MB
 from presswatch.store import open_store, waiting_for
 
 GOOD_TEXT = (
@@ -291,3 +294,119 @@ def test_broken_watch_list_is_a_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "watch.toml" in result.stderr
+
+
+def _one_clear_line(result: subprocess.CompletedProcess[str], sentence: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert sentence in result.stderr.splitlines(), result.stderr
+
+
+def _note(tmp_path: Path) -> Path:
+    note = tmp_path / "x.txt"
+    note.write_text(GOOD_TEXT, encoding="utf-8")
+    return note
+
+
+@pytest.mark.parametrize("command", ["ingest", "reindex"])
+def test_foreign_duckdb_file_is_refused_and_left_untouched(tmp_path: Path, command: str) -> None:
+    db = tmp_path / "theirs.duckdb"
+    conn = duckdb.connect(str(db))
+    conn.execute("CREATE TABLE articles (headline VARCHAR)")
+    conn.close()
+    before = db.read_bytes()
+    note = _note(tmp_path)
+    args = ["ingest", str(note)] if command == "ingest" else ["reindex"]
+    result = _cli(*args, "--db", str(db))
+    _one_clear_line(
+        result,
+        f"{db} is a DuckDB database of another program (tables: articles), not a presswatch "
+        "one; presswatch leaves it untouched, so choose another database file.",
+    )
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["theirs.duckdb", "x.txt"])
+
+
+def test_newer_schema_is_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "future.duckdb"
+    conn = open_store(db)
+    conn.execute("INSERT INTO schema_migrations VALUES (?, 'future', now())", [LATEST_VERSION + 1])
+    conn.close()
+    result = _cli("ingest", str(_note(tmp_path)), "--db", str(db))
+    _one_clear_line(
+        result,
+        f"The database {db} has schema version {LATEST_VERSION + 1}, newer than this "
+        f"presswatch knows ({LATEST_VERSION}); upgrade presswatch to use it.",
+    )
+
+
+@pytest.mark.parametrize("content", [b"my notes\n", bytes(range(256)) * 64], ids=["text", "junk"])
+def test_a_file_that_is_not_duckdb_is_one_clear_line(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "notes.duckdb"
+    db.write_bytes(content)
+    result = _cli("ingest", str(_note(tmp_path)), "--db", str(db))
+    _one_clear_line(
+        result,
+        f"{db} is not a DuckDB database file, so presswatch cannot use it; give a new file "
+        "name or an existing presswatch database.",
+    )
+    assert db.read_bytes() == content
+
+
+def test_a_folder_as_database_is_one_clear_line(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    result = _cli("ingest", str(_note(tmp_path)), "--db", str(folder))
+    _one_clear_line(
+        result,
+        f"The database path {folder} is a folder, not a file; give a file path such as "
+        f"{folder / 'presswatch.duckdb'}.",
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_a_read_only_database_is_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "archive.duckdb"
+    open_store(db).close()
+    with unwritable(db):
+        result = _cli("ingest", str(_note(tmp_path)), "--db", str(db))
+    _one_clear_line(
+        result,
+        f"The database {db} is read-only for this process, so presswatch cannot write to it.",
+    )
+
+
+def test_a_new_database_in_a_read_only_folder_is_one_clear_line(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    note = _note(tmp_path)
+    with unwritable(folder):
+        result = _cli("ingest", str(note), "--db", str(folder / "new.duckdb"))
+    _one_clear_line(
+        result,
+        f"Cannot create the database {folder / 'new.duckdb'}: its folder {folder} is not writable.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "sentence"),
+    [
+        (
+            "PRESSWATCH_INGEST_MEMORY_MB",
+            "1",
+            f"The setting PRESSWATCH_INGEST_MEMORY_MB must be at least {MIN_MEMORY_MB}, but it is 1.",
+        ),
+        (
+            "PRESSWATCH_MAX_FILE_MB",
+            "big",
+            "The setting PRESSWATCH_MAX_FILE_MB must be a whole number, but it is 'big'.",
+        ),
+    ],
+)
+def test_a_bad_setting_names_its_variable(
+    tmp_path: Path, name: str, raw: str, sentence: str
+) -> None:
+    db = tmp_path / "s.duckdb"
+    result = _cli("ingest", str(_note(tmp_path)), "--db", str(db), env={name: raw})
+    _one_clear_line(result, sentence)
+    assert "detection data" not in result.stderr

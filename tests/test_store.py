@@ -9,11 +9,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _readonly import unwritable
 
 from presswatch.schema import LATEST_VERSION
 from presswatch.store import (
     BULK_CHECKPOINT_MB,
+    ForeignDatabaseError,
     StoreLockedError,
+    StoreReadOnlyError,
+    StoreTargetError,
+    StoreVersionError,
     data_version,
     migrate,
     open_store,
@@ -70,8 +75,160 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         "INSERT INTO schema_migrations VALUES (?, 'from the future', now())", [LATEST_VERSION + 1]
     )
     conn.close()
-    with pytest.raises(RuntimeError, match="newer than this presswatch"):
+    for kwargs in ({}, {"read_only": True}, {"checkpoint_mb": BULK_CHECKPOINT_MB}):
+        with pytest.raises(StoreVersionError) as info:
+            open_store(path, **kwargs)
+        assert str(info.value) == (
+            f"The database {path} has schema version {LATEST_VERSION + 1}, newer than this "
+            f"presswatch knows ({LATEST_VERSION}); upgrade presswatch to use it."
+        )
+
+
+BULK = {"checkpoint_mb": BULK_CHECKPOINT_MB}
+OPENERS = pytest.mark.parametrize(
+    "kwargs", [{}, BULK, {"read_only": True}], ids=["read-write", "bulk writer", "read-only"]
+)
+
+
+def _foreign(path: Path, *statements: str) -> bytes:
+    conn = duckdb.connect(str(path))
+    for statement in statements:
+        conn.execute(statement)
+    conn.close()
+    return path.read_bytes()
+
+
+@OPENERS
+def test_foreign_duckdb_file_is_refused_and_left_untouched(
+    tmp_path: Path, kwargs: dict[str, object]
+) -> None:
+    path = tmp_path / "theirs.duckdb"
+    before = _foreign(path, "CREATE TABLE articles (headline VARCHAR)")
+    with pytest.raises(ForeignDatabaseError) as info:
+        open_store(path, **kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        f"{path} is a DuckDB database of another program (tables: articles), not a "
+        "presswatch one; presswatch leaves it untouched, so choose another database file."
+    )
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.duckdb"]
+    check = duckdb.connect(str(path), read_only=True)
+    assert check.execute("SHOW TABLES").fetchall() == [("articles",)]
+    check.close()
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["CREATE TABLE schema_migrations (name VARCHAR)"],
+        [
+            "CREATE TABLE schema_migrations (version INTEGER, description VARCHAR)",
+            "INSERT INTO schema_migrations VALUES (1, 'their first'), (7, 'their seventh')",
+            "CREATE TABLE articles (headline VARCHAR)",
+        ],
+    ],
+    ids=["other shape", "same shape"],
+)
+def test_foreign_schema_migrations_table_is_not_taken_for_ours(
+    tmp_path: Path, statements: list[str]
+) -> None:
+    path = tmp_path / "theirs.duckdb"
+    before = _foreign(path, *statements)
+    for kwargs in ({}, BULK, {"read_only": True}):
+        with pytest.raises(ForeignDatabaseError, match="another program"):
+            open_store(path, **kwargs)
+    assert path.read_bytes() == before
+
+
+def test_a_file_left_after_the_first_step_of_migrating_is_ours(tmp_path: Path) -> None:
+    path = tmp_path / "half.duckdb"
+    open_store(path).close()
+    # What a crash between creating schema_migrations and migration 1 leaves behind.
+    _foreign(
+        path,
+        "DELETE FROM schema_migrations",
+        *(f"DROP TABLE {t}" for t in sorted(EXPECTED_TABLES - {"schema_migrations"})),
+    )
+    conn = open_store(path)
+    assert schema_version(conn) == LATEST_VERSION
+    tables = {r[0] for r in conn.execute("SHOW TABLES").fetchall()}
+    assert EXPECTED_TABLES <= tables
+    conn.close()
+
+
+@OPENERS
+@pytest.mark.parametrize("content", [b"not a database\n", bytes(range(256)) * 64])
+def test_a_file_that_is_not_duckdb_is_refused_and_left_untouched(
+    tmp_path: Path, kwargs: dict[str, object], content: bytes
+) -> None:
+    path = tmp_path / "notes.duckdb"
+    path.write_bytes(content)
+    with pytest.raises(StoreTargetError) as info:
+        open_store(path, **kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        f"{path} is not a DuckDB database file, so presswatch cannot use it; give a new "
+        "file name or an existing presswatch database."
+    )
+    assert path.read_bytes() == content
+
+
+@OPENERS
+def test_a_folder_is_not_a_database(tmp_path: Path, kwargs: dict[str, object]) -> None:
+    with pytest.raises(StoreTargetError) as info:
+        open_store(tmp_path, **kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        f"The database path {tmp_path} is a folder, not a file; give a file path such as "
+        f"{tmp_path / 'presswatch.duckdb'}."
+    )
+
+
+def test_a_missing_folder_is_created_for_a_new_database(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "new" / "sub" / "p.duckdb")
+    assert schema_version(conn) == LATEST_VERSION
+    conn.close()
+
+
+def test_a_file_in_the_way_of_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    path = tmp_path / "notes.txt" / "p.duckdb"
+    with pytest.raises(StoreTargetError) as info:
         open_store(path)
+    assert (
+        str(info.value) == f"Cannot create the database {path}: a file is in the way of its folder."
+    )
+
+
+def test_a_read_only_file_is_refused_for_writing_and_served_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "archive.duckdb"
+    open_store(path).close()
+    before = path.read_bytes()
+    with unwritable(path):
+        for kwargs in ({}, BULK):
+            with pytest.raises(StoreReadOnlyError) as info:
+                open_store(path, **kwargs)  # type: ignore[arg-type]
+            assert str(info.value) == (
+                f"The database {path} is read-only for this process, so presswatch cannot "
+                "write to it."
+            )
+        conn = open_store(path, read_only=True)
+        assert schema_version(conn) == LATEST_VERSION
+        conn.close()
+    assert path.read_bytes() == before
+
+
+def test_a_new_database_in_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"  # a path that says "lock" is not a lock conflict
+    folder.mkdir()
+    with unwritable(folder):
+        with pytest.raises(StoreTargetError) as info:
+            open_store(folder / "p.duckdb")
+        assert str(info.value) == (
+            f"Cannot create the database {folder / 'p.duckdb'}: its folder {folder} is not "
+            "writable."
+        )
+        with pytest.raises(StoreTargetError, match=f"Cannot create the folder {folder / 'sub'}"):
+            open_store(folder / "sub" / "p.duckdb", **BULK)  # type: ignore[arg-type]
+    assert list(folder.iterdir()) == []
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["dashboard", "bulk writer"])

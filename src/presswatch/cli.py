@@ -16,7 +16,7 @@ from presswatch.pipeline import IngestSummary, ProgressEvent
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
-from presswatch.settings import get_settings
+from presswatch.settings import MB, SettingsError, get_settings
 
 console = Console(stderr=True)
 
@@ -86,6 +86,8 @@ def load_detector() -> Detector:
 
     try:
         return Detector.from_data()
+    except SettingsError:
+        raise  # names its variable; main() reports it as it is
     except (ValueError, OSError) as exc:
         raise CliError(f"Cannot load the detection data: {exc}") from exc
 
@@ -205,11 +207,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `presswatch` console script."""
+    import duckdb
+
+    from presswatch.store import StoreTargetError
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except CliError as exc:
-        console.print(f"[red]{exc}")
+    except (CliError, SettingsError, StoreTargetError) as exc:
+        console.print(f"[red]{exc}", highlight=False, soft_wrap=True)
+        return 2
+    except duckdb.OutOfMemoryException:
+        limit = get_settings().ingest_memory_bytes // MB
+        console.print(
+            f"[red]DuckDB ran out of memory within its limit of {limit} MB; raise "
+            "PRESSWATCH_INGEST_MEMORY_MB (or unset it for the default).",
+            highlight=False,
+            soft_wrap=True,
+        )
         return 2
     except KeyboardInterrupt:
         console.print(

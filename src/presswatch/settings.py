@@ -9,18 +9,27 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 MB = 1024 * 1024
+# DuckDB needs a few megabytes just to open and migrate a file and fails with an
+# out-of-memory error below that; a batch of ingest needs tens more.
+MIN_MEMORY_MB = 64
 
 
-def _env_int(name: str, default: int) -> int:
+class SettingsError(ValueError):
+    """A PRESSWATCH_* variable has a value presswatch cannot use; the message names it."""
+
+
+def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         value = int(raw)
     except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
+        raise SettingsError(
+            f"The setting {name} must be a whole number, but it is {raw!r}."
+        ) from exc
+    if value < minimum:
+        raise SettingsError(f"The setting {name} must be at least {minimum}, but it is {value}.")
     return value
 
 
@@ -57,8 +66,12 @@ class Settings:
             max_archive_ratio=_env_int("PRESSWATCH_MAX_ARCHIVE_RATIO", 200),
             max_archive_entries=_env_int("PRESSWATCH_MAX_ARCHIVE_ENTRIES", 100_000),
             max_text_chars=_env_int("PRESSWATCH_MAX_TEXT_CHARS", 2_000_000),
-            dashboard_memory_bytes=_env_int("PRESSWATCH_DASHBOARD_MEMORY_MB", 1024) * MB,
-            ingest_memory_bytes=_env_int("PRESSWATCH_INGEST_MEMORY_MB", 1536) * MB,
+            dashboard_memory_bytes=(
+                _env_int("PRESSWATCH_DASHBOARD_MEMORY_MB", 1024, minimum=MIN_MEMORY_MB) * MB
+            ),
+            ingest_memory_bytes=(
+                _env_int("PRESSWATCH_INGEST_MEMORY_MB", 1536, minimum=MIN_MEMORY_MB) * MB
+            ),
         )
 
 

@@ -69,8 +69,21 @@ class StoreLockedError(RuntimeError):
         )
 
 
-class StoreVersionError(RuntimeError):
+class StoreTargetError(RuntimeError):
+    """The database path cannot serve as a presswatch database; the message says why in
+    one sentence (for the CLI's error line and the dashboard's st.error)."""
+
+
+class StoreVersionError(StoreTargetError):
     """The file was written by a newer presswatch than this one."""
+
+
+class StoreReadOnlyError(StoreTargetError):
+    """The file exists but this process may not write to it (it can still be read)."""
+
+
+class ForeignDatabaseError(StoreTargetError):
+    """A DuckDB file with tables of its own and no presswatch schema: left untouched."""
 
 
 def resolve_db_path(path: str | Path | None) -> str:
@@ -102,8 +115,8 @@ def open_store(
     (``PRESSWATCH_INGEST_MEMORY_MB``) because it stays open for the whole run.
     """
     target = resolve_db_path(path)
-    if target != ":memory:" and not read_only:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    if target != ":memory:":
+        _check_target(Path(target), read_only=read_only)
     try:
         config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit_bytes:
@@ -119,19 +132,93 @@ def open_store(
         else:
             conn = duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+        # DuckDB's own words, not just "lock": the path in the message may contain that.
+        if "Could not set lock" in str(exc) or "Conflicting lock" in str(exc):
             match = _LOCK_PID.search(str(exc))
             raise StoreLockedError(Path(target), int(match.group(1)) if match else None) from exc
+        raise _target_error(Path(target), exc) from exc
+    try:
+        # Checked before migrate() writes anything, so a file that is not ours stays as it was.
+        _check_schema(conn, target)
+        if not read_only:
+            migrate(conn)
+    except BaseException:
+        conn.close()
         raise
-    if not read_only:
-        migrate(conn)
-    else:
-        version = schema_version(conn)
-        if version > LATEST_VERSION:
-            raise StoreVersionError(
-                f"{target} has schema {version}; this presswatch knows {LATEST_VERSION}"
-            )
     return conn
+
+
+def _check_target(path: Path, *, read_only: bool) -> None:
+    """Refuse a folder as the database, and make sure a new file's folder exists."""
+    if path.is_dir():
+        raise StoreTargetError(
+            f"The database path {path} is a folder, not a file; "
+            f"give a file path such as {path / 'presswatch.duckdb'}."
+        )
+    if read_only or path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise StoreTargetError(
+            f"Cannot create the database {path}: a file is in the way of its folder."
+        ) from exc
+    except OSError as exc:
+        raise StoreTargetError(
+            f"Cannot create the folder {path.parent} for the database {path}: "
+            f"{exc.strerror or exc}."
+        ) from exc
+
+
+def _target_error(path: Path, exc: duckdb.IOException) -> StoreTargetError:
+    """DuckDB's refusal to open ``path``, as one sentence naming the path and the cause."""
+    text = str(exc)
+    if "not a valid DuckDB database file" in text:
+        return StoreTargetError(
+            f"{path} is not a DuckDB database file, so presswatch cannot use it; "
+            "give a new file name or an existing presswatch database."
+        )
+    if any(s in text for s in ("Permission denied", "Operation not permitted", "Read-only")):
+        if path.exists():
+            return StoreReadOnlyError(
+                f"The database {path} is read-only for this process, so presswatch cannot "
+                "write to it."
+            )
+        return StoreTargetError(
+            f"Cannot create the database {path}: its folder {path.parent} is not writable."
+        )
+    return StoreTargetError(f"Cannot open the database {path}: {text.removeprefix('IO Error: ')}")
+
+
+def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
+    """Refuse a newer presswatch's file and a foreign DuckDB file before anything is written."""
+    tables = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database()"
+        ).fetchall()
+    }
+    # A crash between creating schema_migrations and migration 1 leaves only that table.
+    foreign = ForeignDatabaseError(
+        f"{target} is a DuckDB database of another program (tables: "
+        f"{', '.join(sorted(tables)[:5])}), not a presswatch one; presswatch leaves it "
+        "untouched, so choose another database file."
+    )
+    try:
+        version = schema_version(conn)
+    except duckdb.Error as exc:  # a schema_migrations table of another program
+        raise foreign from exc
+    if version == 0 and tables - {"schema_migrations"}:
+        raise foreign
+    # Another tool's migrations table of the same shape: migration 1 made these tables.
+    if version > 0 and not {"ingest_runs", "store_meta"} <= tables:
+        raise foreign
+    if version > LATEST_VERSION:
+        raise StoreVersionError(
+            f"The database {target} has schema version {version}, newer than this "
+            f"presswatch knows ({LATEST_VERSION}); upgrade presswatch to use it."
+        )
 
 
 def _attach_without_wal(

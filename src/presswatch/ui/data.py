@@ -1,10 +1,11 @@
 """Database access for the dashboard: one shared connection, a cursor per run, bounded caches.
 
 The connection is a ``st.cache_resource`` (the process's single read-write owner from
-``store.shared_connection``); each script run opens its own cursor, so sessions and
-threads never share one. Query results go through ``st.cache_data`` keyed by the database
-path, ``store.data_version`` (so newly ingested articles show up at once), the query's
-name and the repr of its arguments (Filters is a frozen dataclass with a stable repr).
+``store.shared_connection``, or a read-only one for a file this process may not write);
+each script run opens its own cursor, so sessions and threads never share one. Query
+results go through ``st.cache_data`` keyed by the database path, ``store.data_version``
+(so newly ingested articles show up at once), the query's name and the repr of its
+arguments (Filters is a frozen dataclass with a stable repr).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import streamlit as st
 
 from presswatch import export, queries, store
 from presswatch.filters import Filters
+from presswatch.settings import get_settings
 
 T = TypeVar("T")
 
@@ -34,12 +36,34 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.shared_connection(path)
+    # Trying read-write first (rather than os.access) also catches what permission bits
+    # do not show: root ignores them, while an immutable file or a read-only mount refuses.
+    try:
+        return store.shared_connection(path)
+    except store.StoreReadOnlyError:
+        # A file this process may not write (an archive copy, a read-only mount) is still
+        # worth browsing: serve it read-only, without the spool importer, which writes.
+        limit = get_settings().dashboard_memory_bytes
+        return store.open_store(path, read_only=True, memory_limit_bytes=limit)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide owner connection (never used directly for queries: take a cursor)."""
     return _connection(db_path())
+
+
+def served_read_only() -> bool:
+    """Whether this process serves the database read-only (ingest is then unavailable)."""
+    cur = connection().cursor()
+    try:
+        return bool(
+            store.fetch_value(
+                cur,
+                "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()",
+            )
+        )
+    finally:
+        cur.close()
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_SECONDS, show_spinner=False)
