@@ -338,8 +338,8 @@ def run_pipeline(
         summary.files_read = files_read()
         summary.run_id = sink.finish(run)
     finally:
-        # A bulk writer keeps its batches in memory until a checkpoint (it writes no
-        # write-ahead log): closing it after an interruption is what stores them.
+        # Every reported batch is already committed (and in the write-ahead log); closing
+        # lets go of the file after an interruption too, so a waiting process gets it.
         sink.close()
     summary.seconds = time.monotonic() - started
     return summary
@@ -402,6 +402,7 @@ def ingest_paths(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     analysis: bool = True,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestSummary:
     """Ingest files, folders and archives (see run_pipeline for ``analysis``)."""
     sink = sink_or_conn if isinstance(sink_or_conn, Sink) else ConnectionSink(sink_or_conn)
@@ -416,6 +417,7 @@ def ingest_paths(
         progress=progress,
         workers=workers,
         analysis=analysis,
+        batch_size=batch_size,
     )
 
 
