@@ -374,3 +374,55 @@ def test_every_reported_batch_survives_repeated_sigkill(tmp_path: Path) -> None:
     clean = subprocess.run([*args, "--db", str(clean_db)], capture_output=True, text=True, env=env)
     assert clean.returncode == 0, clean.stderr
     assert _check_consistent(db)[0] == _check_consistent(clean_db)[0] > 0
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_analysis_workers_exit_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    source = tmp_path / "feed.jsonl"
+    _kill_loop_input(source, 8000)
+    args = [sys.executable, "-m", "presswatch.cli", "ingest", str(source)]
+    proc = subprocess.Popen(
+        [*args, "--db", str(tmp_path / "w.duckdb")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while not workers and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        assert workers, "the ingest never started its analysis workers"
+        time.sleep(0.3)  # into their first chunk, which takes each of them about a second
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 0.3
+        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [w for w in workers if _running(w)]
+    finally:
+        proc.kill()
+        proc.wait()
+    for w in left:
+        os.kill(w, signal.SIGKILL)  # do not leave them behind on the shared machine
+    assert left == []

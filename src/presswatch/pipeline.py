@@ -8,9 +8,12 @@ only whole batches and re-running it completes the job (duplicates are skipped).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 import time
 import uuid
 from collections import Counter
@@ -136,8 +139,27 @@ def analyse(
     )
 
 
-def _init_worker(detector: Detector | None, known: AbstractSet[int] = frozenset()) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the process that forked it dies (Linux).
+
+    Without it, a worker of a killed ingest finishes the chunk it is analysing first; the
+    parent's pid is checked after asking, in case the parent died before the request.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(
+    detector: Detector | None, known: AbstractSet[int] = frozenset(), parent: int | None = None
+) -> None:
     global _worker_detector, _worker_known
+    if parent is not None:
+        _die_with_parent(parent)
     _worker_detector = detector
     _worker_known = known
 
@@ -204,7 +226,9 @@ class Analyser:
             gc.freeze()
             try:
                 self._pool = ctx.Pool(
-                    self.workers, initializer=_init_worker, initargs=(self.detector, self.known)
+                    self.workers,
+                    initializer=_init_worker,
+                    initargs=(self.detector, self.known, os.getpid()),
                 )
             finally:
                 gc.unfreeze()
