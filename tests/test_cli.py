@@ -6,6 +6,8 @@ import gzip
 import io
 import json
 import os
+import random
+import re
 import signal
 import subprocess
 import sys
@@ -410,3 +412,136 @@ def test_a_bad_setting_names_its_variable(
     result = _cli("ingest", str(_note(tmp_path)), "--db", str(db), env={name: raw})
     _one_clear_line(result, sentence)
     assert "detection data" not in result.stderr
+
+
+_WORDS = (
+    "Chile Peru Canada Spain Kenya Japan Norway Brazil Egypt India talks signed defence "
+    "treaty ministers navy exercise border trade visit port agreement security forces"
+).split()
+
+
+def _kill_loop_input(path: Path, records: int) -> None:
+    rng = random.Random(1126)
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(records):
+            words = " ".join(rng.choice(_WORDS) for _ in range(60))
+            text = f"Report {n}: {words}."
+            out.write(json.dumps({"title": f"Report {n}", "text": text}) + "\n")
+
+
+def _last_reported(log: Path) -> int:
+    """Articles read in the last batch the CLI reported as stored (0 if none)."""
+    reported = 0
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = re.fullmatch(r"stored: \d+ files · (\d+) articles read", line.strip())
+        if match:
+            reported = int(match.group(1))
+    return reported
+
+
+def _check_consistent(db: Path) -> tuple[int, list[tuple[int, int]]]:
+    """The article count and each run's (run_id, articles_seen); asserts whole batches."""
+    conn = open_store(db, read_only=True)
+    try:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()
+        runs = conn.execute(
+            "SELECT run_id, articles_seen, articles_added FROM ingest_runs ORDER BY run_id"
+        ).fetchall()
+        dangling = conn.execute(
+            "SELECT count(*) FROM article_terms "
+            "WHERE article_id NOT IN (SELECT article_id FROM articles)"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert stored is not None and dangling == (0,)
+    # Each batch updates its run's counts in the same transaction as its articles.
+    assert stored[0] == sum(r[2] for r in runs)
+    return stored[0], [(r[0], r[1]) for r in runs]
+
+
+def test_every_reported_batch_survives_repeated_sigkill(tmp_path: Path) -> None:
+    source = tmp_path / "feed.jsonl"
+    _kill_loop_input(source, 1500)
+    db = tmp_path / "killed.duckdb"
+    args = [sys.executable, "-m", "presswatch.cli", "ingest", str(source), "--batch-size", "40"]
+    env = {**os.environ, "COLUMNS": "200"}
+    rng = random.Random(20261203)
+    kills_after_a_report = 0
+    for attempt in range(20):
+        log = tmp_path / f"run{attempt}.log"
+        runs_before = _check_consistent(db)[1] if db.exists() else []
+        with log.open("w") as err:
+            proc = subprocess.Popen(
+                [*args, "--db", str(db)], stdout=subprocess.DEVNULL, stderr=err, env=env
+            )
+            try:
+                proc.wait(timeout=rng.uniform(0.3, 2.5))
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+        reported = _last_reported(log)
+        _, runs = _check_consistent(db)
+        new_runs = runs[len(runs_before) :]
+        if reported:
+            kills_after_a_report += proc.returncode == -signal.SIGKILL
+            assert len(new_runs) == 1 and new_runs[0][1] >= reported, (attempt, reported, runs)
+    assert kills_after_a_report >= 5  # the loop really killed runs that had stored batches
+
+    finished = subprocess.run([*args, "--db", str(db)], capture_output=True, text=True, env=env)
+    assert finished.returncode == 0, finished.stderr
+    clean_db = tmp_path / "clean.duckdb"
+    clean = subprocess.run([*args, "--db", str(clean_db)], capture_output=True, text=True, env=env)
+    assert clean.returncode == 0, clean.stderr
+    assert _check_consistent(db)[0] == _check_consistent(clean_db)[0] > 0
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_analysis_workers_exit_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    source = tmp_path / "feed.jsonl"
+    _kill_loop_input(source, 8000)
+    args = [sys.executable, "-m", "presswatch.cli", "ingest", str(source)]
+    proc = subprocess.Popen(
+        [*args, "--db", str(tmp_path / "w.duckdb")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while not workers and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        assert workers, "the ingest never started its analysis workers"
+        time.sleep(0.3)  # into their first chunk, which takes each of them about a second
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 0.3
+        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [w for w in workers if _running(w)]
+    finally:
+        proc.kill()
+        proc.wait()
+    for w in left:
+        os.kill(w, signal.SIGKILL)  # do not leave them behind on the shared machine
+    assert left == []

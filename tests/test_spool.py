@@ -107,8 +107,8 @@ def _count_in_another_process(db: Path) -> int:
 
 
 def test_interrupted_run_keeps_its_stored_batches(tmp_path: Path) -> None:
-    # The CLI's sink writes no write-ahead log, so its committed batches live in memory
-    # until a checkpoint; an interruption (Ctrl-C) must still leave them in the file.
+    # An interruption (Ctrl-C) must leave every stored batch in the file and let go of it,
+    # so another process can open it at once.
     db = tmp_path / "interrupted.duckdb"
 
     def then_interrupt() -> Iterator[Article]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -271,23 +272,32 @@ def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
 
-def test_bulk_writer_logs_nothing_and_checkpoints_on_close(tmp_path: Path) -> None:
+def test_bulk_writer_commit_survives_sigkill(tmp_path: Path) -> None:
     path = tmp_path / "bulk.duckdb"
-    insert = "INSERT INTO store_meta SELECT 'k' || range, range FROM range(20000)"
-    normal = open_store(tmp_path / "normal.duckdb")
-    normal.execute(insert)
-    assert _wal(tmp_path / "normal.duckdb").stat().st_size > 0  # what the bulk writer skips
-    normal.close()
-
-    conn = open_store(path, checkpoint_mb=BULK_CHECKPOINT_MB)
-    with transaction(conn):
-        conn.execute(insert)
-    assert not _wal(path).exists() or _wal(path).stat().st_size == 0
+    open_store(path).close()
+    # A bulk writer commits a batch, says so, and is killed before it checkpoints or closes.
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sys\n"
+            "from presswatch.store import BULK_CHECKPOINT_MB, open_store, transaction\n"
+            "c = open_store(sys.argv[1], checkpoint_mb=BULK_CHECKPOINT_MB)\n"
+            "with transaction(c):\n"
+            "    c.execute(\"INSERT INTO store_meta SELECT 'k' || range, range FROM range(20000)\")\n"
+            "print('stored', flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    out, _ = writer.communicate(timeout=60)
+    assert out.strip() == "stored" and writer.returncode == -signal.SIGKILL
+    reopened = open_store(path, checkpoint_mb=BULK_CHECKPOINT_MB)
     # It spills beside the file, as DuckDB does for a file it opens itself.
-    spill = conn.execute("SELECT current_setting('temp_directory')").fetchone()
+    spill = reopened.execute("SELECT current_setting('temp_directory')").fetchone()
     assert spill == (f"{path}.tmp",)
-    conn.close()
-    reopened = open_store(path, read_only=True)
     assert reopened.execute("SELECT count(*) FROM store_meta WHERE key LIKE 'k%'").fetchone() == (
         20000,
     )

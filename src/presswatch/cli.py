@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from presswatch.pipeline import IngestSummary, ProgressEvent
+from presswatch.pipeline import BATCH_SIZE, IngestSummary, ProgressEvent
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -39,6 +39,13 @@ def _progress_bar(total: int | None, unit: str) -> tuple[Progress, TaskID]:
 def _on_progress(bar: Progress, task: TaskID) -> Callable[[ProgressEvent], None]:
     def update(event: ProgressEvent) -> None:
         rate = event.articles_done / event.elapsed if event.elapsed > 0 else 0.0
+        if not console.is_terminal:
+            # A log (cron, CI, a pipe) gets no live bar: one line per stored batch instead,
+            # printed only once the batch is committed, so the last line is what survives.
+            console.print(
+                f"stored: {event.files_done} files · {event.articles_done} articles read",
+                highlight=False,
+            )
         bar.update(
             task,
             completed=event.articles_done,
@@ -115,6 +122,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             options,
             detector=detector,
             progress=_on_progress(bar, task),
+            batch_size=args.batch_size,
         )
     summary.handed_to_dashboard = sink.handed_to_dashboard
     print_summary(summary, db_path)
@@ -174,6 +182,13 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and --help)."""
     parser = argparse.ArgumentParser(prog="presswatch", description=__doc__)
@@ -190,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument(
         "--db", help="database file (default: $PRESSWATCH_DB or data/presswatch.duckdb)"
+    )
+    ingest.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=BATCH_SIZE,
+        help=f"articles per stored batch (one transaction; default {BATCH_SIZE})",
     )
     ingest.set_defaults(func=cmd_ingest)
 

@@ -8,9 +8,12 @@ only whole batches and re-running it completes the job (duplicates are skipped).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 import time
 import uuid
 from collections import Counter
@@ -151,8 +154,27 @@ def _analyse_each(
     return analysed, failed
 
 
-def _init_worker(detector: Detector | None, known: AbstractSet[int] = frozenset()) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the process that forked it dies (Linux).
+
+    Without it, a worker of a killed ingest finishes the chunk it is analysing first; the
+    parent's pid is checked after asking, in case the parent died before the request.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(
+    detector: Detector | None, known: AbstractSet[int] = frozenset(), parent: int | None = None
+) -> None:
     global _worker_detector, _worker_known
+    if parent is not None:
+        _die_with_parent(parent)
     _worker_detector = detector
     _worker_known = known
 
@@ -219,7 +241,9 @@ class Analyser:
             gc.freeze()
             try:
                 self._pool = ctx.Pool(
-                    self.workers, initializer=_init_worker, initargs=(self.detector, self.known)
+                    self.workers,
+                    initializer=_init_worker,
+                    initargs=(self.detector, self.known, os.getpid()),
                 )
             finally:
                 gc.unfreeze()
@@ -353,8 +377,8 @@ def run_pipeline(
         summary.files_read = files_read()
         summary.run_id = sink.finish(run)
     finally:
-        # A bulk writer keeps its batches in memory until a checkpoint (it writes no
-        # write-ahead log): closing it after an interruption is what stores them.
+        # Every reported batch is already committed (and in the write-ahead log); closing
+        # lets go of the file after an interruption too, so a waiting process gets it.
         sink.close()
     summary.seconds = time.monotonic() - started
     return summary
@@ -417,6 +441,7 @@ def ingest_paths(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     analysis: bool = True,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestSummary:
     """Ingest files, folders and archives (see run_pipeline for ``analysis``)."""
     sink = sink_or_conn if isinstance(sink_or_conn, Sink) else ConnectionSink(sink_or_conn)
@@ -431,6 +456,7 @@ def ingest_paths(
         progress=progress,
         workers=workers,
         analysis=analysis,
+        batch_size=batch_size,
     )
 
 

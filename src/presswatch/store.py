@@ -94,8 +94,7 @@ def resolve_db_path(path: str | Path | None) -> str:
 
 
 # For bulk writers (CLI ingest, demo, reindex): a batch of 4,000 6 KB articles changes about
-# 30 MB, so DuckDB's default 16 MiB threshold would checkpoint after every batch. (Without a
-# write-ahead log DuckDB measures the threshold against its estimate of the changes.)
+# 30 MB, so DuckDB's default 16 MiB threshold would checkpoint after every batch.
 BULK_CHECKPOINT_MB = 256
 
 
@@ -110,9 +109,10 @@ def open_store(
 
     ``checkpoint_mb`` marks a bulk writer: DuckDB checkpoints when the changes since the
     last one reach that size (16 MiB by default), so the table files are rewritten a few
-    times per run rather than after nearly every batch; it writes no write-ahead log
-    (``_attach_without_wal``), runs on one thread, and its cache is capped
-    (``PRESSWATCH_INGEST_MEMORY_MB``) because it stays open for the whole run.
+    times per run rather than after nearly every batch; it runs on one thread, and its
+    cache is capped (``PRESSWATCH_INGEST_MEMORY_MB``) because it stays open for the whole
+    run. It keeps DuckDB's write-ahead log like every writer: a commit is on disk when
+    ``COMMIT`` returns, so a batch reported as stored survives the process being killed.
     """
     target = resolve_db_path(path)
     if target != ":memory:":
@@ -127,10 +127,7 @@ def open_store(
             # DuckDB's own threads would only add contention (about 10% more CPU).
             config["threads"] = 1
             config.setdefault("memory_limit", f"{get_settings().ingest_memory_bytes // MB}MiB")
-        if checkpoint_mb and target != ":memory:" and not read_only:
-            conn = _attach_without_wal(target, config)
-        else:
-            conn = duckdb.connect(target, read_only=read_only, config=config)
+        conn = duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
         # DuckDB's own words, not just "lock": the path in the message may contain that.
         if "Could not set lock" in str(exc) or "Conflicting lock" in str(exc):
@@ -219,31 +216,6 @@ def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
             f"The database {target} has schema version {version}, newer than this "
             f"presswatch knows ({LATEST_VERSION}); upgrade presswatch to use it."
         )
-
-
-def _attach_without_wal(
-    target: str, config: dict[str, str | bool | int | float | list[str]]
-) -> duckdb.DuckDBPyConnection:
-    """A bulk writer's connection: the file attached without writing a write-ahead log.
-
-    A bulk run (ingest, demo, reindex) can always be repeated from its inputs, so logging
-    every batch before storing it buys little: writing the log cost the writing process
-    about as much as the inserts themselves, and an ingest ran about 4% faster without it.
-    What a crash costs instead: a run killed outright (not interrupted) loses the batches
-    committed since its last checkpoint, and running it again adds them (duplicates are
-    skipped). Checkpoints stay atomic, so the file always holds whole batches; a log left
-    by an earlier crash is still replayed when the file is attached.
-    """
-    # Spill where DuckDB would for the file itself, not into the working directory (the
-    # default for the in-memory database that hosts the attachment).
-    conn = duckdb.connect(":memory:", config={**config, "temp_directory": f"{target}.tmp"})
-    try:
-        conn.execute("ATTACH ? AS store (RECOVERY_MODE no_wal_writes)", [target])
-        conn.execute("USE store")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
