@@ -455,3 +455,22 @@ def test_articles_by_source(conn) -> None:
     assert (str(wire["first"].date()), str(wire["last"].date())) == ("2021-02-15", "2021-02-20")
     only_iran = Q.articles_by_source(conn, Filters(countries=("IR",)))
     assert only_iran[["source", "articles"]].values.tolist() == [["MFA", 2], ["Wire", 1]]
+
+
+def test_typed_terms_count_hyphenated_compounds(tmp_path: Path) -> None:
+    # a hyphen ends a word, as in the sidebar query: "China-Russia" is a mention of Russia
+    c = open_store(tmp_path / "h.duckdb")
+    when = datetime(2022, 5, 1)
+    ingest_articles(
+        c,
+        [
+            _art("h1", "Talks", "China-Russia talks went on. Russia spoke.", when, "W"),
+            _art("h2", "Ties", "United States-Russia ties and civil-military links.", when, "W"),
+        ],
+    )
+    russia = Q.mentions_over_time(c, Filters(), ["word:russia"], "year", "mentions")
+    assert list(russia["value"]) == [3.0]  # h1 x2, h2 x1
+    milit = Q.mentions_over_time(c, Filters(), ["word:milit*"], "year", "articles")
+    assert list(milit["value"]) == [1.0]  # h2
+    assert Q.count_articles(c, Filters(text="russia")) == 2
+    c.close()

@@ -154,3 +154,81 @@ def test_word_regex_for_highlighting() -> None:
     found = [m.group(0) for m in rx.finditer("Iran: drills and a joint exercise; navy.")]
     assert found == ["Iran", "drills", "joint exercise"]
     assert word_regex(None) is None
+
+
+# --- query hits against the stored texts (real pipeline) -----------------------------------
+
+# Plain words, none a stopword or a listed phrase; "o'neil" keeps its apostrophe inside.
+_VOCAB = ("russia", "china", "civil", "military", "militia", "states", "o'neil", "navy")
+# What may join two words: spaces, punctuation, a hyphen (a compound), possessives, quotes.
+_SEPS = (" ", "-", ", ", ". ", "'s ", "s' ", " '", "' ", '"', "\n", " -- ", "'s-")
+_START = r"(?<![^\W_])(?<![^\W_]')"  # no letter (or letter + apostrophe) just before
+_END = r"(?![^\W_]|'(?!s\b)[^\W_])"  # no letter after, nor an apostrophe going on in the word
+
+
+def _casing(word: str, flips: list[bool]) -> str:
+    return "".join(
+        c.upper() if f else c for c, f in zip(word, flips + [False] * len(word), strict=False)
+    )
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> list[str]:
+    texts = []
+    for _ in range(draw(st.integers(1, 6))):
+        n = draw(st.integers(1, 8))
+        words = [
+            _casing(draw(st.sampled_from(_VOCAB)), draw(st.lists(st.booleans(), max_size=9)))
+            for _ in range(n)
+        ]
+        seps = [draw(st.sampled_from(_SEPS)) for _ in range(n - 1)]
+        texts.append("".join(w + s for w, s in zip(words, [*seps, ""], strict=True)))
+    return texts
+
+
+def _reference(query: str) -> re.Pattern[str]:
+    """The meaning of a query, written against the text: a hyphen ends a word."""
+    if query.endswith("*"):
+        return re.compile(_START + re.escape(query[:-1]), re.I)
+    if query.startswith('"'):
+        a, b = query.strip('"').split(" ")
+        return re.compile(_START + re.escape(a) + _END + r"(?:'s)?\W+" + re.escape(b) + _END, re.I)
+    return re.compile(_START + re.escape(query) + _END, re.I)
+
+
+_QUERIES = st.one_of(
+    st.sampled_from(_VOCAB),
+    st.sampled_from(("mil", "milit", "civ", "rus", "o'n", "stat")).map(lambda p: p + "*"),
+    st.tuples(st.sampled_from(_VOCAB), st.sampled_from(_VOCAB)).map(lambda t: f'"{t[0]} {t[1]}"'),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=_texts(), query=_QUERIES)
+def test_query_hits_equal_a_reference_regex_over_the_texts(texts: list[str], query: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from presswatch.filters import Filters
+    from presswatch.models import Article
+    from presswatch.pipeline import ingest_articles
+    from presswatch.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = open_store(Path(tmp) / "t.duckdb")
+        try:
+            arts = [
+                Article(text=t, title=None, source="s", origin_file=f"f{i}", language="en")
+                for i, t in enumerate(texts)
+            ]
+            ingest_articles(conn, arts, workers=1)
+            where, params = Filters(text=query).to_sql("a")
+            rows = conn.execute(
+                f"SELECT a.text FROM articles a WHERE {where}",  # noqa: S608
+                params,
+            ).fetchall()
+            stored = [r[0] for r in conn.execute("SELECT text FROM articles").fetchall()]
+        finally:
+            conn.close()
+    rx = _reference(query)
+    assert sorted(r[0] for r in rows) == sorted(t for t in stored if rx.search(t))

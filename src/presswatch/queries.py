@@ -372,15 +372,16 @@ def _word_hits(text: str) -> tuple[str, list[object]] | None:
     node = parsed.node
     if node is None:
         return None
-    if isinstance(node, textquery.Word):
-        return "SELECT article_id, n AS mentions FROM article_terms WHERE term_id = ?", [
-            term_id(node.word)
-        ]
-    if isinstance(node, textquery.Prefix):
+    if isinstance(node, textquery.Word | textquery.Prefix):  # with the compounds it is in
+        ids_sql, ids_params = (
+            textquery.word_terms_sql(node.word)
+            if isinstance(node, textquery.Word)
+            else textquery.prefix_terms_sql(node.prefix)
+        )
         return (
-            "SELECT xt.article_id, sum(xt.n)::BIGINT AS mentions FROM article_terms xt "
-            "JOIN terms t ON t.term_id = xt.term_id WHERE t.term LIKE ? ESCAPE '\\' GROUP BY 1",
-            [textquery.like_escape(node.prefix) + "%"],
+            "SELECT article_id, sum(n)::BIGINT AS mentions FROM article_terms "  # noqa: S608
+            f"WHERE term_id IN ({ids_sql}) GROUP BY 1",
+            ids_params,
         )
     # several words: the whole typed text is one phrase, counted on title + text
     tokens = tuple(tokenize(text.replace('"', " ")))

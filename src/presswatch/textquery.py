@@ -11,7 +11,9 @@ Grammar (case-insensitive operators; adjacent terms mean AND; AND binds tighter 
 Compiled to SQL over the term index: a single indexed word — or a phrase listed in
 data/phrases.txt, which the index holds whole — is one lookup of its ``term_id`` in
 ``article_terms``; ``word*`` is a prefix match on ``terms.term`` (``LIKE``
-with an escaped, bound value); a phrase — or a word the tokeniser splits into several
+with an escaped, bound value). A hyphen ends a word, so both also find the hyphenated
+compounds of the index ("russia" finds "china-russia", "milit*" finds "civil-military"),
+looked up in the vocabulary; a phrase — or a word the tokeniser splits into several
 tokens — narrows candidates through the index (all its indexed words) and then verifies
 the exact sequence on title + text with a case-insensitive regular expression built from
 ``re.escape``-d words. Nothing the user typed reaches SQL except as a bound parameter.
@@ -384,17 +386,43 @@ def to_sql(node: Node, alias: str = "a") -> tuple[str, list[object]]:
     return sql, params
 
 
+# The index keeps a hyphenated compound whole ("china-russia", so the word cloud shows it),
+# but a hyphen ends a word for search, as for detection and watch lists: a query word also
+# finds the compounds it is a part of. Compounds are looked up in the vocabulary
+# (``terms``, one row per distinct term), not in the text, so stored databases need no
+# re-indexing. Multi-word terms (bigrams, listed phrases) are left out: their words are
+# indexed on their own too, and counting them would count an occurrence twice.
+_COMPOUND = "SELECT term_id FROM terms WHERE contains(term, '-') AND NOT contains(term, ' ')"
+_WORD_IDS_SQL = (
+    f"SELECT ?::BIGINT AS term_id UNION ALL {_COMPOUND} AND (term LIKE ? ESCAPE '\\' "
+    "OR term LIKE ? ESCAPE '\\' OR term LIKE ? ESCAPE '\\')"
+)
+_PREFIX_IDS_SQL = (
+    "SELECT term_id FROM terms WHERE term LIKE ? ESCAPE '\\' "  # noqa: S608 (constants only)
+    f"UNION ALL {_COMPOUND} AND term LIKE ? ESCAPE '\\'"
+)
+
+
+def word_terms_sql(word: str) -> tuple[str, list[object]]:
+    """SELECT of the term ids a query word finds: the word and the compounds it is part of."""
+    w = like_escape(word)
+    return _WORD_IDS_SQL, [term_id(word), w + "-%", "%-" + w, "%-" + w + "-%"]
+
+
+def prefix_terms_sql(prefix: str) -> tuple[str, list[object]]:
+    """SELECT of the term ids ``prefix*`` finds: terms, or parts of compounds, starting so."""
+    p = like_escape(prefix)
+    return _PREFIX_IDS_SQL, [p + "%", "%-" + p + "%"]
+
+
 def _sql(node: Node, alias: str, params: list[object]) -> str:
     col = f"{alias}.article_id"
-    if isinstance(node, Word):
-        params.append(term_id(node.word))
-        return f"{col} IN (SELECT article_id FROM article_terms WHERE term_id = ?)"  # noqa: S608
-    if isinstance(node, Prefix):
-        params.append(like_escape(node.prefix) + "%")
-        return (
-            f"{col} IN (SELECT xt.article_id FROM article_terms xt JOIN terms t "  # noqa: S608
-            "ON t.term_id = xt.term_id WHERE t.term LIKE ? ESCAPE '\\')"
+    if isinstance(node, Word | Prefix):
+        ids_sql, ids_params = (
+            word_terms_sql(node.word) if isinstance(node, Word) else prefix_terms_sql(node.prefix)
         )
+        params.extend(ids_params)
+        return f"{col} IN (SELECT article_id FROM article_terms WHERE term_id IN ({ids_sql}))"  # noqa: S608
     if isinstance(node, Phrase) and " ".join(node.tokens) in listed_phrases():
         # a listed phrase is indexed wherever it occurs (as whole words, whitespace between)
         params.append(term_id(" ".join(node.tokens)))

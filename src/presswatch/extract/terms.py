@@ -23,7 +23,8 @@ curated phrase list) adds a few dozen rows per article at most, so the index sta
 
 ``term_id`` is a stable 63-bit id (blake2b of the UTF-8 term), the same in every process.
 Keyword search (presswatch.textquery) tokenises query words with ``tokenize`` so a query
-word finds exactly the articles whose index contains it.
+word finds exactly the articles whose index contains it, or a hyphenated compound that has
+it as a part (a compound is indexed whole, for the word cloud; search splits it at hyphens).
 """
 
 from __future__ import annotations
