@@ -342,3 +342,25 @@ def test_mfa_raw_pages_sources_and_listings(corpora_dir: Path) -> None:
             # No site name or URL in these pages: the host of their own links names them.
             assert result.source == "fmprc.gov.cn", path.name
     assert listings == 13
+
+
+# --- pages nested deeper than the parser reads -------------------------------------------
+
+
+def nested(levels: int) -> str:
+    # html and body are two levels, the paragraphs one more.
+    divs = levels - 3
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"<html><body>{'<div>' * divs}{body}{'</div>' * divs}</body></html>"
+
+
+@pytest.mark.parametrize("levels", [257, 300, 5000])
+def test_too_deeply_nested_page_says_so(levels: int) -> None:
+    result = read_html_document(nested(levels), "deep.html")
+    assert isinstance(result, Reject)
+    assert result.reason == "too-deeply-nested"
+    assert result.detail == f"page too deeply nested to parse ({levels:,} levels)"
+
+
+def test_page_at_the_parsers_depth_limit_still_loads() -> None:
+    assert read(nested(256)).text.split("\n") == PARAGRAPHS

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from collections import Counter
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -166,6 +167,55 @@ class _Listing(Exception):
     """The page is a listing page (raised inside _extract, turned into a Reject)."""
 
 
+# libxml2 stops parsing at an element with 256 ancestors (it would need XML_PARSE_HUGE),
+# silently dropping the rest of the page: a tree this deep may have been cut short.
+_LIBXML_MAX_ANCESTORS = 255
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Tags an opening tag of the same kind closes implicitly (<p>a<p>b: siblings, not nested).
+_SELF_CLOSING_SIBLINGS = frozenset("p li dt dd tr td th option".split())
+
+
+class _TooDeep(Exception):
+    """The page nests deeper than the HTML parser reads; ``levels`` is how deep."""
+
+    def __init__(self, levels: int) -> None:
+        super().__init__(levels)
+        self.levels = levels
+
+
+# An element with that many ancestors: the root is "/*", each further step one level down.
+_AT_PARSER_LIMIT = "boolean(" + "/*" * (_LIBXML_MAX_ANCESTORS + 1) + ")"
+
+
+class _NestingCounter(HTMLParser):
+    """How many levels the raw markup nests, counted on the tags as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        if tag in _SELF_CLOSING_SIBLINGS and self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        self.stack.append(tag)
+        self.deepest = max(self.deepest, len(self.stack))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+
+def _nesting_levels(html: str) -> int:
+    counter = _NestingCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.deepest
+
+
 def _publisher_in(node: Any, depth: int = 0) -> str | None:
     if depth > 8:  # JSON-LD nests a few levels at most; a deeper document is not metadata
         return None
@@ -200,11 +250,18 @@ def _extract(html: str) -> tuple[dict[str, str | None], str] | None:
     tree = load_html(html)
     if tree is None:
         return None
+    # Only a tree at the parser's limit is counted again on the raw markup.
+    if tree.getroottree().xpath(_AT_PARSER_LIMIT):
+        levels = _nesting_levels(html)
+        if levels > _LIBXML_MAX_ANCESTORS + 1:
+            raise _TooDeep(levels)
     # Before extraction: trafilatura cleans the tree in place.
     if _is_listing(tree):
         raise _Listing
     meta = _metadata(tree)
-    meta["link_host"] = _link_host(tree)
+    # Only needed when the page names neither its site nor its URL.
+    if not (meta["sitename"] or _host(meta["url"])):
+        meta["link_host"] = _link_host(tree)
     doc = bare_extraction(
         tree,
         fast=True,
@@ -291,6 +348,12 @@ def read_html_document(
         extracted = _extract(html)
     except _Listing:
         return Reject(origin_file, "listing-page", "listing page, not an article")
+    except _TooDeep as deep:
+        return Reject(
+            origin_file,
+            "too-deeply-nested",
+            f"page too deeply nested to parse ({deep.levels:,} levels)",
+        )
     except (ValueError, TypeError):  # lxml refuses some malformed documents
         extracted = None
     if extracted is None:
