@@ -213,3 +213,154 @@ def test_mfa_pages_match_reference(corpora_dir: Path) -> None:
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' abpdivhtml\n&;#x0123")), max_size=300))
 def test_any_markup_gives_article_or_reject(html: str) -> None:
     assert isinstance(read_html_document(html, "x.html"), Article | Reject)
+
+
+# --- the source when the page names no site --------------------------------------------
+
+BARE = """<html><head><title>Navies hold joint drill in the Baltic</title>{head}</head>
+<body><nav>{links}</nav><article><h1>Navies hold joint drill in the Baltic</h1>
+{paragraphs}</article></body></html>"""
+
+
+def bare(head: str = "", links: str = "") -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return BARE.format(head=head, links=links, paragraphs=body)
+
+
+def own_links(host: str, n: int = 6) -> str:
+    return "".join(f'<a href="https://{host}/s{i}.html">Section {i}</a> ' for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta name="publisher" content="Baltic Wire">', "Baltic Wire"),
+        ('<meta name="application-name" content="Baltic Wire">', "Baltic Wire"),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Navies hold joint drill", '
+            '"publisher": {"@type": "Organization", "name": "Baltic Wire"}}</script>',
+            "Baltic Wire",
+        ),
+        ('<link rel="canonical" href="https://www.balticwire.example/a/1">', "balticwire.example"),
+        ('<meta property="og:url" content="http://news.balticwire.example/a">', "news.balticwire.example"),
+    ],
+)  # fmt: skip
+def test_source_from_page_metadata(head: str, expected: str) -> None:
+    assert read(bare(head)).source == expected
+
+
+def test_source_from_given_url() -> None:
+    art = read_html_document(bare(), "p.html", url="https://www.fmprc.gov.cn/mfa_eng/t1.shtml")
+    assert isinstance(art, Article)
+    assert art.source == "fmprc.gov.cn"
+    assert art.url == "https://www.fmprc.gov.cn/mfa_eng/t1.shtml"
+
+
+def test_source_from_the_host_most_links_go_to() -> None:
+    links = own_links("www.fmprc.gov.cn") + '<a href="https://twitter.com/x">Twitter</a>'
+    assert read(bare(links=links)).source == "fmprc.gov.cn"
+
+
+def test_links_without_a_majority_host_name_no_source() -> None:
+    links = "".join(f'<a href="https://site{i}.example/">Site {i}</a>' for i in range(6))
+    assert read(bare(links=links)).source is None
+
+
+def test_source_from_folder_as_last_resort() -> None:
+    art = read_html_document(bare(), "p.html", folder="mfa_pages")
+    assert isinstance(art, Article) and art.source == "mfa_pages"
+    # Anything the page says beats the folder, and the user's --source beats everything.
+    art = read_html_document(bare(own_links("www.fmprc.gov.cn")), "p.html", folder="mfa_pages")
+    assert isinstance(art, Article) and art.source == "fmprc.gov.cn"
+    art = read_html_document(bare(), "p.html", source="My Feed", folder="mfa_pages")
+    assert isinstance(art, Article) and art.source == "My Feed"
+
+
+def test_read_file_passes_the_folder_name(tmp_path: Path) -> None:
+    from presswatch.ingest.readers import ReadOptions, read_file
+
+    folder = tmp_path / "harbour_pages"
+    folder.mkdir()
+    (folder / "navies.html").write_text(bare(), encoding="utf-8")
+    (art,) = read_file(folder / "navies.html", ReadOptions())
+    assert isinstance(art, Article) and art.source == "harbour_pages"
+
+
+# --- listing pages ----------------------------------------------------------------------
+
+LISTING = """<html><head><title>Regular Press Conference</title></head><body>
+<div class="nav">{menu}</div>
+<h2>Regular Press Conference</h2>
+<ul class="list">{items}</ul>
+<div class="pages"><a href="default_1.shtml">Next</a> <a href="default_9.shtml">Last</a></div>
+<div class="copyright">Copyright 1998-2014, Ministry of Foreign Affairs, the People's Republic
+of China. All rights reserved. Address: No. 2 Chaoyangmen Nandajie, Beijing.</div>
+</body></html>"""
+
+
+def listing_page() -> str:
+    menu = "".join(f'<a href="/m{i}/">Menu entry {i}</a> ' for i in range(20))
+    items = "".join(
+        f'<li><a href="t{i}.shtml">Foreign Ministry Spokesperson\'s Regular Press Conference '
+        f"on May {i + 1}, 2020</a> <span>2020-05-{i + 1:02d}</span></li>"
+        for i in range(20)
+    )
+    return LISTING.format(menu=menu, items=items)
+
+
+def test_listing_page_is_rejected() -> None:
+    result = read_html_document(listing_page(), "index_default.html")
+    assert isinstance(result, Reject)
+    assert result.reason == "listing-page"
+    assert result.detail == "listing page, not an article"
+
+
+def test_article_with_a_long_link_sidebar_still_loads() -> None:
+    sidebar = "".join(
+        f'<li><a href="/story/{i}">Harbour fees rise again across the region, story {i}</a></li>'
+        for i in range(60)
+    )
+    html = page().replace("</article>", f"</article><aside><ul>{sidebar}</ul></aside>")
+    assert read(html).text.split("\n") == PARAGRAPHS
+
+
+@pytest.mark.corpora
+def test_mfa_raw_pages_sources_and_listings(corpora_dir: Path) -> None:
+    folder = corpora_dir / "mfa_pressconf_en" / "html"
+    pages = sorted(folder.glob("*.html"))
+    assert len(pages) == 193
+    listings = 0
+    for path in pages:
+        result = read_html_document(path.read_text(encoding="utf-8"), path.name)
+        if path.name.startswith("index_default"):
+            listings += 1
+            assert isinstance(result, Reject), path.name
+            assert result.reason == "listing-page", path.name
+        else:
+            assert isinstance(result, Article), (path.name, result)
+            # No site name or URL in these pages: the host of their own links names them.
+            assert result.source == "fmprc.gov.cn", path.name
+    assert listings == 13
+
+
+# --- pages nested deeper than the parser reads -------------------------------------------
+
+
+def nested(levels: int) -> str:
+    # html and body are two levels, the paragraphs one more.
+    divs = levels - 3
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"<html><body>{'<div>' * divs}{body}{'</div>' * divs}</body></html>"
+
+
+@pytest.mark.parametrize("levels", [257, 300, 5000])
+def test_too_deeply_nested_page_says_so(levels: int) -> None:
+    result = read_html_document(nested(levels), "deep.html")
+    assert isinstance(result, Reject)
+    assert result.reason == "too-deeply-nested"
+    assert result.detail == f"page too deeply nested to parse ({levels:,} levels)"
+
+
+def test_page_at_the_parsers_depth_limit_still_loads() -> None:
+    assert read(nested(256)).text.split("\n") == PARAGRAPHS

@@ -10,9 +10,13 @@ of the text, else from the file name.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections import Counter
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -62,7 +66,7 @@ def _metadata(tree: HtmlElement) -> dict[str, str | None]:
         pass
     title = meta.title or extract_title(tree)
     url = meta.url or extract_url(tree)
-    sitename = meta.sitename or extract_sitename(tree)
+    sitename = meta.sitename or _json_ld_publisher(tree) or extract_sitename(tree)
     if sitename:
         sitename = sitename.lstrip("@") or None
     date = find_date(tree, url=url, **_DATE_PARAMS)
@@ -71,12 +75,193 @@ def _metadata(tree: HtmlElement) -> dict[str, str | None]:
     return {"title": title, "url": url, "sitename": sitename, "date": date, "language": lang}
 
 
+def _host(url: str | None) -> str | None:
+    """The host of an absolute http(s) URL without "www.": "www.fmprc.gov.cn" -> "fmprc.gov.cn"."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not host or "." not in host:
+        return None
+    return host.removeprefix("www.")
+
+
+# A page's own navigation links to its own site: when most of its absolute links share a
+# host, that host names the site. Fewer links than this say nothing about the page.
+_MIN_SITE_LINKS = 5
+
+
+def _link_host(tree: HtmlElement) -> str | None:
+    """The host that more than half of the page's absolute links point to, if any."""
+    hosts = [h for href in tree.xpath("//a/@href") if (h := _host(str(href)))]
+    if len(hosts) < _MIN_SITE_LINKS:
+        return None
+    host, count = Counter(hosts).most_common(1)[0]
+    return host if count * 2 > len(hosts) else None
+
+
+# Elements whose text is a paragraph of its own when measuring a page's running text.
+_BLOCKS = frozenset(
+    "p div li td th h1 h2 h3 h4 h5 h6 dd dt blockquote section article main body ul ol"
+    " table tr form header footer nav aside figcaption pre address".split()
+)
+_NO_TEXT = frozenset(("script", "style", "noscript", "head", "template"))
+# Listing pages (MFA index_default*.html) have almost all their text in links and at most a
+# footer line of prose; articles, even short ones beside a long sidebar, have paragraphs.
+_LISTING_LINK_SHARE = 0.8
+_LISTING_MAX_PROSE = 2
+# A page with a handful of links and nothing else is bare navigation, not a listing.
+_LISTING_MIN_LINKS = 10
+
+
+def _is_listing(tree: HtmlElement) -> bool:
+    """True for an index, listing or tag page: mostly link text, almost no prose paragraphs.
+
+    Measured on the raw page, because the extractor turns link lists into "paragraphs".
+    One pass in document order (no recursion, so deep nesting cannot overflow the stack).
+    """
+    in_link: dict[Any, bool] = {}
+    block: dict[Any, Any] = {}
+    texts: dict[Any, list[str]] = {}
+    link_chars = links = 0
+    for el in tree.iter():
+        parent = el.getparent()
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if parent is None:
+            skip = False
+            parent_link, parent_block = False, el
+        else:
+            if parent not in block:  # inside a skipped element
+                continue
+            skip = tag in _NO_TEXT
+            parent_link, parent_block = in_link[parent], block[parent]
+            if el.tail and el.tail.strip():
+                if parent_link:
+                    link_chars += len(" ".join(el.tail.split()))
+                else:
+                    texts.setdefault(parent_block, []).append(el.tail)
+        if skip or not tag:
+            continue
+        in_link[el] = parent_link or tag == "a"
+        links += tag == "a"
+        block[el] = el if tag in _BLOCKS else parent_block
+        if el.text and el.text.strip():
+            if in_link[el]:
+                link_chars += len(" ".join(el.text.split()))
+            else:
+                texts.setdefault(block[el], []).append(el.text)
+    prose = [p for p in (" ".join("".join(t).split()) for t in texts.values()) if _is_prose(p)]
+    prose_chars = sum(len(p) for p in prose)
+    total = link_chars + prose_chars
+    return (
+        links >= _LISTING_MIN_LINKS
+        and len(prose) <= _LISTING_MAX_PROSE
+        and link_chars >= _LISTING_LINK_SHARE * total
+    )
+
+
+class _Listing(Exception):
+    """The page is a listing page (raised inside _extract, turned into a Reject)."""
+
+
+# libxml2 stops parsing at an element with 256 ancestors (it would need XML_PARSE_HUGE),
+# silently dropping the rest of the page: a tree this deep may have been cut short.
+_LIBXML_MAX_ANCESTORS = 255
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Tags an opening tag of the same kind closes implicitly (<p>a<p>b: siblings, not nested).
+_SELF_CLOSING_SIBLINGS = frozenset("p li dt dd tr td th option".split())
+
+
+class _TooDeep(Exception):
+    """The page nests deeper than the HTML parser reads; ``levels`` is how deep."""
+
+    def __init__(self, levels: int) -> None:
+        super().__init__(levels)
+        self.levels = levels
+
+
+# An element with that many ancestors: the root is "/*", each further step one level down.
+_AT_PARSER_LIMIT = "boolean(" + "/*" * (_LIBXML_MAX_ANCESTORS + 1) + ")"
+
+
+class _NestingCounter(HTMLParser):
+    """How many levels the raw markup nests, counted on the tags as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        if tag in _SELF_CLOSING_SIBLINGS and self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        self.stack.append(tag)
+        self.deepest = max(self.deepest, len(self.stack))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+
+def _nesting_levels(html: str) -> int:
+    counter = _NestingCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.deepest
+
+
+def _publisher_in(node: Any, depth: int = 0) -> str | None:
+    if depth > 8:  # JSON-LD nests a few levels at most; a deeper document is not metadata
+        return None
+    if isinstance(node, list):
+        return next((n for item in node if (n := _publisher_in(item, depth + 1))), None)
+    if not isinstance(node, dict):
+        return None
+    publisher = node.get("publisher")
+    if isinstance(publisher, list) and publisher:
+        publisher = publisher[0]
+    if isinstance(publisher, dict):
+        publisher = publisher.get("name")
+    if isinstance(publisher, str) and publisher.strip():
+        return " ".join(publisher.split())
+    return _publisher_in(node.get("@graph"), depth + 1)
+
+
+def _json_ld_publisher(tree: HtmlElement) -> str | None:
+    """The JSON-LD publisher's name: trafilatura takes it only beside some other fields."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        if name := _publisher_in(data):
+            return name
+    return None
+
+
 def _extract(html: str) -> tuple[dict[str, str | None], str] | None:
     """Metadata and main text ("" when there is none), or None for an unparsable page."""
     tree = load_html(html)
     if tree is None:
         return None
+    # Only a tree at the parser's limit is counted again on the raw markup.
+    if tree.getroottree().xpath(_AT_PARSER_LIMIT):
+        levels = _nesting_levels(html)
+        if levels > _LIBXML_MAX_ANCESTORS + 1:
+            raise _TooDeep(levels)
+    # Before extraction: trafilatura cleans the tree in place.
+    if _is_listing(tree):
+        raise _Listing
     meta = _metadata(tree)
+    # Only needed when the page names neither its site nor its URL.
+    if not (meta["sitename"] or _host(meta["url"])):
+        meta["link_host"] = _link_host(tree)
     doc = bare_extraction(
         tree,
         fast=True,
@@ -127,14 +312,48 @@ def _pick_date(
     )
 
 
+def _page_source(meta: dict[str, str | None], url: str | None, folder: str | None) -> str | None:
+    """Who published the page, from the strongest evidence the page or its path gives.
+
+    The site name (og:site_name, publisher metadata, application-name, JSON-LD publisher,
+    all found by trafilatura), else the host of the page's canonical/og:url or of the URL
+    given, else the host most of its links go to, else the folder it was read from.
+    """
+    return (
+        meta["sitename"]
+        or _host(meta["url"])
+        or _host(url)
+        or meta.get("link_host")
+        or (folder.strip() or None if folder else None)
+    )
+
+
 def read_html_document(
-    html: str, origin_file: str, *, source: str | None = None
+    html: str,
+    origin_file: str,
+    *,
+    source: str | None = None,
+    url: str | None = None,
+    folder: str | None = None,
 ) -> Article | Reject:
-    """Read one HTML page (already decoded) into an Article, or a Reject without article text."""
+    """Read one HTML page (already decoded) into an Article, or a Reject without article text.
+
+    ``source`` (the user's ``--source``) wins over anything found in the page; ``url`` is
+    where the page came from, if known, and ``folder`` the name of the folder it was read
+    from: both only name the source when the page itself does not.
+    """
     if not html.strip():
         return Reject(origin_file, "empty-text", "the page is empty")
     try:
         extracted = _extract(html)
+    except _Listing:
+        return Reject(origin_file, "listing-page", "listing page, not an article")
+    except _TooDeep as deep:
+        return Reject(
+            origin_file,
+            "too-deeply-nested",
+            f"page too deeply nested to parse ({deep.levels:,} levels)",
+        )
     except (ValueError, TypeError):  # lxml refuses some malformed documents
         extracted = None
     if extracted is None:
@@ -165,7 +384,7 @@ def read_html_document(
         origin_file=origin_file,
         title=title,
         date=_pick_date(meta["date"], title, text, origin_file),
-        source=source or site,
-        url=meta["url"],
+        source=source or _page_source(meta, url, folder),
+        url=meta["url"] or url,
         language=meta["language"],
     )

@@ -243,7 +243,13 @@ def _read_document(
 
         html = decode_text(data, declared=declared_html_charset(data))
         yield _too_long(
-            read_html_document(html, inp.origin, source=options.source), settings.max_text_chars
+            read_html_document(
+                html,
+                inp.origin,
+                source=options.source,
+                folder=inp.path.parent.name if inp.path is not None else None,
+            ),
+            settings.max_text_chars,
         )
     else:
         from presswatch.ingest.text import read_text_document
