@@ -552,7 +552,7 @@ def test_articles_csv_has_every_row_and_is_formula_safe(use_db: Path) -> None:
     data = articles_csv(shared_connection(str(use_db)), Filters(countries=("RU",)), "=cmd|x")
     text = data.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("# presswatch export")
+    assert lines[0].startswith('"# presswatch export')
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
     assert len(rows) == 4
     assert {r["title"] for r in rows} >= {XSS_TITLE, "Russia and Iran hold talks"}
