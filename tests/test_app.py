@@ -573,6 +573,9 @@ def test_articles_csv_first_line_has_link_and_exact_ids(use_db: Path) -> None:
         int(r["article_id"].removeprefix("id:"))
         for r in csv.DictReader(io.StringIO("\n".join(lines[1:])))
     }
+    groups = articles_csv(conn, Filters(groups=("term:Joint exercises",)), "d").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO("\n".join(groups.splitlines()[1:]))))
+    assert [r["watch_groups"] for r in rows] == ["Joint exercises"]
     # Exact 64-bit ids, not the 15-digit roundings a spreadsheet would make of a number.
     stored = conn.sql("SELECT article_id FROM articles").fetchall()
     assert len(ids) == 4 and ids <= {row[0] for row in stored}

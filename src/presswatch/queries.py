@@ -1161,15 +1161,18 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
                    string_agg({name}, ', ' ORDER BY {m} DESC, {name})
                        FILTER (WHERE e.kind = 'country') AS countries,
                    string_agg({name}, ', ' ORDER BY {m} DESC, {name})
-                       FILTER (WHERE e.kind = 'organisation') AS organisations
+                       FILTER (WHERE e.kind = 'organisation') AS organisations,
+                   string_agg({name}, ', ' ORDER BY {m} DESC, {name})
+                       FILTER (WHERE e.kind = 'term') AS watch_groups
             FROM article_entities e LEFT JOIN entities en ON en.entity_id = e.entity_id
-            WHERE e.kind IN ('country', 'organisation') AND {m} > 0
+            WHERE e.kind IN ('country', 'organisation', 'term') AND {m} > 0
               AND {_in_fa(f, "e")}
             GROUP BY 1
         )
         SELECT a.article_id, a.published_at, a.date_precision, a.source, a.title, a.url,
                a.language, a.word_count, coalesce(ents.countries, '') AS countries,
-               coalesce(ents.organisations, '') AS organisations, a.origin_file{text_col}
+               coalesce(ents.organisations, '') AS organisations,
+               coalesce(ents.watch_groups, '') AS watch_groups, a.origin_file{text_col}
         FROM articles a JOIN fa ON fa.article_id = a.article_id
         LEFT JOIN ents ON ents.article_id = a.article_id
         ORDER BY a.published_at DESC NULLS LAST, a.article_id
@@ -1183,7 +1186,8 @@ def iter_articles_all(
     """Every filtered article in chunks (for CSV export), newest first.
 
     Columns: article_id, published_at, date_precision, source, title, url, language,
-    word_count, countries, organisations, origin_file (+ text when ``include_text``).
+    word_count, countries, organisations, watch_groups, origin_file (+ text when
+    ``include_text``).
     Always yields at least one (possibly empty) chunk, so the columns are known.
     """
     sql, params = _export_sql(conn, f, include_text)
