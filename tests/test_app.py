@@ -576,6 +576,14 @@ def test_articles_csv_first_line_has_link_and_exact_ids(use_db: Path) -> None:
     groups = articles_csv(conn, Filters(groups=("term:Joint exercises",)), "d").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO("\n".join(groups.splitlines()[1:]))))
     assert [r["watch_groups"] for r in rows] == ["Joint exercises"]
+    talks = articles_csv(conn, Filters(text='"trade talks" OR summit'), "d").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO("\n".join(talks.splitlines()[1:]))))
+    assert len(rows) == 2 and "text" not in rows[0]
+    assert all("«" in r["match"] and "»" in r["match"] for r in rows)
+    assert {r["match"].split("«")[1].split("»")[0].lower() for r in rows} <= {
+        "trade talks",
+        "summit",
+    }
     # Exact 64-bit ids, not the 15-digit roundings a spreadsheet would make of a number.
     stored = conn.sql("SELECT article_id FROM articles").fetchall()
     assert len(ids) == 4 and ids <= {row[0] for row in stored}

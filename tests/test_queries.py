@@ -455,3 +455,18 @@ def test_articles_by_source(conn) -> None:
     assert (str(wire["first"].date()), str(wire["last"].date())) == ("2021-02-15", "2021-02-20")
     only_iran = Q.articles_by_source(conn, Filters(countries=("IR",)))
     assert only_iran[["source", "articles"]].values.tolist() == [["MFA", 2], ["Wire", 1]]
+
+
+def test_with_match_snippet_title_first_text_dropped() -> None:
+    chunk = pd.DataFrame(
+        {
+            "article_id": [1, 2, 3],
+            "title": ["Trade talks resume", "Weekly", None],
+            "text": ["x", "Leaders met at the summit in Minsk.", "nothing here"],
+        }
+    )
+    out = Q.with_match_snippet(chunk, '"trade talks" OR summit', width=10)
+    assert list(out.columns) == ["article_id", "title", "match"]
+    assert list(out["match"]) == ["«Trade talks» resume", "…et at the «summit» in Minsk.", ""]
+    empty = Q.with_match_snippet(chunk.iloc[:0], "summit")
+    assert empty.empty and list(empty.columns) == ["article_id", "title", "match"]

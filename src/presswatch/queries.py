@@ -1202,6 +1202,29 @@ def iter_articles_all(
         yield reader.schema.empty_table().to_pandas()
 
 
+def with_match_snippet(chunk: pd.DataFrame, query: str, width: int = 60) -> pd.DataFrame:
+    """``chunk`` (with ``title`` and ``text``) plus ``match``: the first place the text
+    query's words occur, title first, as "left «match» right"; ``text`` itself is dropped.
+    Pure (no SQL), so an export can run it on each chunk of ``iter_articles_all``."""
+    pattern = textquery.word_regex(textquery.parse(query).node)
+    rx = re.compile(pattern) if pattern else None
+    width = max(10, min(int(width), 400))
+    snippets: list[str] = []
+    for title, text in zip(chunk["title"], chunk["text"], strict=True):
+        found = ""
+        for body in (str(title or ""), str(text or "")):
+            hit = rx.search(body) if rx is not None else None
+            if hit is not None:
+                left, match, right = _snippet(body, hit.start(), hit.end(), width)
+                found = f"{left}«{match}»{right}"
+                break
+        snippets.append(found)
+    out = chunk.drop(columns=["text"]).assign(match=snippets)
+    cols = [c for c in out.columns if c != "match"]
+    at = cols.index("title") + 1
+    return out[[*cols[:at], "match", *cols[at:]]]
+
+
 def articles_all(conn: Conn, f: Filters, include_text: bool = False) -> pd.DataFrame:
     """Every filtered article in one DataFrame (see ``iter_articles_all`` for columns)."""
     sql, params = _export_sql(conn, f, include_text)

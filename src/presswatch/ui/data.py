@@ -106,7 +106,11 @@ def articles_csv(
     ``link`` is the view's address for the first line."""
     cur = conn.cursor()
     try:
-        chunks = queries.iter_articles_all(cur, filters)
+        # With a text query, each row says where it matched (the text is read only for that).
+        query = filters.text.strip()
+        chunks = queries.iter_articles_all(cur, filters, include_text=bool(query))
+        if query:
+            chunks = (queries.with_match_snippet(c, query) for c in chunks)
         return export.to_csv_bytes(
             chunks, description=description, generated_at=now_utc(), link=link
         )
