@@ -80,7 +80,7 @@ else:
         when = now_utc()
         st.download_button(
             f"Download all {n:,} articles (CSV)",
-            data=articles_csv_factory(f, frame.description),
+            data=articles_csv_factory(f, frame.description, link=ui_frame.current_link()),
             file_name=export.csv_filename("articles", frame.description, when),
             mime="text/csv",
             key="dl_articles",

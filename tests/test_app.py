@@ -555,10 +555,66 @@ def test_articles_csv_has_every_row_and_is_formula_safe(use_db: Path) -> None:
     data = articles_csv(shared_connection(str(use_db)), Filters(countries=("RU",)), "=cmd|x")
     text = data.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("# presswatch export")
+    assert lines[0].startswith('"# presswatch export')
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
     assert len(rows) == 4
     assert {r["title"] for r in rows} >= {XSS_TITLE, "Russia and Iran hold talks"}
+
+
+def test_articles_csv_first_line_has_link_and_exact_ids(use_db: Path) -> None:
+    from presswatch.store import shared_connection
+    from presswatch.ui.data import articles_csv
+
+    conn = shared_connection(str(use_db))
+    f = Filters(countries=("RU",))
+    link = "http://h:8501/articles?country=RU"
+    lines = articles_csv(conn, f, "4 articles", link).decode("utf-8-sig").splitlines()
+    assert next(csv.reader([lines[0]]))[0].startswith(
+        f"# presswatch export · 4 articles · link {link} · "
+    )
+    ids = {
+        int(r["article_id"].removeprefix("id:"))
+        for r in csv.DictReader(io.StringIO("\n".join(lines[1:])))
+    }
+    groups = articles_csv(conn, Filters(groups=("term:Joint exercises",)), "d").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO("\n".join(groups.splitlines()[1:]))))
+    assert [r["watch_groups"] for r in rows] == ["Joint exercises"]
+    talks = articles_csv(conn, Filters(text='"trade talks" OR summit'), "d").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO("\n".join(talks.splitlines()[1:]))))
+    assert len(rows) == 2 and "text" not in rows[0]
+    assert all("«" in r["match"] and "»" in r["match"] for r in rows)
+    assert {r["match"].split("«")[1].split("»")[0].lower() for r in rows} <= {
+        "trade talks",
+        "summit",
+    }
+    # Exact 64-bit ids, not the 15-digit roundings a spreadsheet would make of a number.
+    stored = conn.sql("SELECT article_id FROM articles").fetchall()
+    assert len(ids) == 4 and ids <= {row[0] for row in stored}
+
+
+def test_current_link_is_the_active_view() -> None:
+    from presswatch.filters import KnownValues
+    from presswatch.ui import frame as ui_frame
+    from presswatch.ui.state import Options, ViewState
+
+    assert ui_frame.current_link() is None
+    options = Options(page="articles", params={}, adopt=False)
+    options.out["order"] = "oldest"
+    view = ViewState(
+        page="articles",
+        filters=Filters(countries=("RU",)),
+        known=KnownValues(),
+        options=options,
+        raw={},
+    )
+    frame = ui_frame.Frame(db=None, view=view, total_articles=1, n_articles=1, description="d")  # type: ignore[arg-type]
+    ui_frame.activate(frame)
+    try:
+        link = ui_frame.current_link()
+    finally:
+        ui_frame.activate(None)
+    assert link is not None and link.startswith("/articles?") and "country=RU" in link
+    assert "order=oldest" in link
 
 
 def test_highlight_html_escapes_text_and_merges_overlaps() -> None:

@@ -205,7 +205,7 @@ def test_articles_csv_download_has_all_rows(served: tuple[Server, int], browser:
         path = info.value.path()
         text = Path(path).read_bytes().decode("utf-8-sig")
         lines = text.splitlines()
-        assert lines[0].startswith("# presswatch export · 4 articles · mentioning Russia")
+        assert lines[0].startswith('"# presswatch export · 4 articles · mentioning Russia')
         rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
         assert len(rows) == 4
         assert XSS_TITLE in {r["title"] for r in rows}

@@ -8,8 +8,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from presswatch.export import csv_filename, description_line, neutralise_cell, to_csv_bytes
+from presswatch.export import (
+    FORMULA_TRIGGERS,
+    csv_filename,
+    description_line,
+    neutralise_cell,
+    to_csv_bytes,
+)
 
 WHEN = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
 
@@ -22,6 +30,11 @@ HOSTILE = [
     "\r=1+1",
     "  =1+1",
     "\uff1d1+1",
+    "\u3000=1+1",
+    "\u200b=1+1",
+    "\ufeff@SUM(A1)",
+    "\x00+1",
+    "\u2028\u00a0-2",
 ]
 
 
@@ -52,26 +65,71 @@ def test_to_csv_bytes_neutralises_every_text_cell() -> None:
         }
     )
     first, rows = _parse(to_csv_bytes(df, description="3 articles", generated_at=WHEN))
-    assert first == "# presswatch export · 3 articles · generated 2026-11-26 09:41 UTC"
+    assert first == '"# presswatch export · 3 articles · generated 2026-11-26 09:41 UTC"'
     assert rows[0] == ["title", "source", "n", "when"]
     assert [r[0] for r in rows[1:]] == ["'" + v for v in HOSTILE]
     assert [r[2] for r in rows[1:]] == [str(i) for i in range(-4, len(HOSTILE) - 4)]  # numbers
     assert rows[1][3] == "2020-01-02 00:00:00"
     read_back = pd.read_csv(
         io.BytesIO(to_csv_bytes(df, description="x", generated_at=WHEN)),
-        comment="#",
+        skiprows=1,
         encoding="utf-8-sig",
     )
     assert len(read_back) == len(HOSTILE)
 
 
 def test_description_line_cannot_split_or_inject() -> None:
-    line = description_line("1,204 articles · q=\",=cmd|' /C calc'!A0\"\r\n=2", WHEN)
-    assert line.startswith("# presswatch export · ")
-    assert not any(ch in line for ch in ',;"\r\n\t')
-    assert "1‚204 articles" in line
+    line = description_line("1,204 articles · q=\",=cmd|' /C calc'!A0\"\r\n=2\u2028x", WHEN)
+    assert line.startswith("# presswatch export · 1,204 articles · ")
+    assert not any(ch in line for ch in '"\r\n\t\u2028')
     local = datetime(2026, 11, 26, 10, 41, tzinfo=timezone(timedelta(hours=1)))
     assert description_line("x", local).endswith("generated 2026-11-26 09:41 UTC")
+
+
+def test_first_line_is_one_cell_with_commas_and_link() -> None:
+    link = 'http://host:8501/articles?country=RU&q=a,b "c"\nd'
+    data = to_csv_bytes(
+        pd.DataFrame({"n": [1]}),
+        description="3,796 articles; 2018–2022, source MFA",
+        generated_at=WHEN,
+        link=link,
+    )
+    lines = data.decode("utf-8-sig").split("\r\n")
+    first = next(csv.reader([lines[0]]))
+    assert first == [
+        "# presswatch export · 3,796 articles; 2018–2022, source MFA · link "
+        "http://host:8501/articles?country=RU&q=a,b%20%22c%22%0Ad · generated 2026-11-26 09:41 UTC"
+    ]
+    assert lines[1:] == ["n", "1", ""]
+    assert list(pd.read_csv(io.BytesIO(data), skiprows=1, encoding="utf-8-sig")["n"]) == [1]
+
+
+def test_ids_stay_exact_as_text() -> None:
+    ids = [1234567890123456789, -9223372036854775808, 7]
+    df = pd.DataFrame({"article_id": ids, "n": [10**15, 3, -4], "title": ["C# news", "b", "c"]})
+    data = to_csv_bytes(df, description="d", generated_at=WHEN)
+    _first, rows = _parse(data)
+    assert [r[0] for r in rows[1:]] == ["id:1234567890123456789", "id:-9223372036854775808", "id:7"]
+    assert [r[1] for r in rows[1:]] == ["id:1000000000000000", "3", "-4"]
+    back = pd.read_csv(io.BytesIO(data), skiprows=1, encoding="utf-8-sig")
+    assert list(back["article_id"].str.removeprefix("id:").astype("int64")) == ids
+    assert list(back["title"]) == ["C# news", "b", "c"]
+
+
+_INVISIBLE = st.characters(categories=["Zs", "Zl", "Zp", "Cf", "Cc", "Co"]).filter(
+    lambda ch: ch not in FORMULA_TRIGGERS
+)
+
+
+@given(st.text(_INVISIBLE, max_size=5), st.sampled_from(FORMULA_TRIGGERS), st.text(max_size=20))
+def test_trigger_after_invisible_prefix_is_neutralised(pad: str, trigger: str, rest: str) -> None:
+    value = pad + trigger + rest
+    assert neutralise_cell(value) == "'" + value
+
+
+@given(st.text(_INVISIBLE, max_size=5), st.characters(categories=["L", "N"]), st.text())
+def test_text_without_trigger_is_unchanged(pad: str, first: str, rest: str) -> None:
+    assert neutralise_cell(pad + first + rest) == pad + first + rest
 
 
 def test_chunks_none_and_lists() -> None:

@@ -474,3 +474,18 @@ def test_typed_terms_count_hyphenated_compounds(tmp_path: Path) -> None:
     assert list(milit["value"]) == [1.0]  # h2
     assert Q.count_articles(c, Filters(text="russia")) == 2
     c.close()
+
+
+def test_with_match_snippet_title_first_text_dropped() -> None:
+    chunk = pd.DataFrame(
+        {
+            "article_id": [1, 2, 3],
+            "title": ["Trade talks resume", "Weekly", None],
+            "text": ["x", "Leaders met at the summit in Minsk.", "nothing here"],
+        }
+    )
+    out = Q.with_match_snippet(chunk, '"trade talks" OR summit', width=10)
+    assert list(out.columns) == ["article_id", "title", "match"]
+    assert list(out["match"]) == ["«Trade talks» resume", "…et at the «summit» in Minsk.", ""]
+    empty = Q.with_match_snippet(chunk.iloc[:0], "summit")
+    assert empty.empty and list(empty.columns) == ["article_id", "title", "match"]

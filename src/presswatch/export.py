@@ -3,11 +3,16 @@
 Spreadsheet programs execute a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and
 treat a leading tab or carriage return the same way after trimming), so, following the
 OWASP "CSV Injection" guidance, every text cell starting with one of those characters —
-also after leading spaces, and their full-width forms — gets a leading single quote
-(``'=1+1``). Numeric columns are written as numbers (a number cannot be a formula).
-The first line is a comment, ``# presswatch export · <description> · generated <UTC time>``,
-cleaned so that it stays one harmless cell: no separators, quotes or line breaks survive
-in it (commas become "‚" U+201A, which reads the same in "1‚204 articles").
+also after leading spaces or invisible characters (Unicode categories Z* and C*: U+3000,
+U+200B, U+FEFF, NUL, ...), and their full-width forms — gets a leading single quote
+(``'=1+1``). Numeric columns are written as numbers (a number cannot be a formula), except
+ids (see ``ID_PREFIX``).
+
+The first line is one quoted CSV cell, ``"# presswatch export · <description> · link <URL>
+· generated <UTC time>"``: quoting keeps the commas of "3,796 articles" inside the one cell,
+and quotes and line breaks are replaced so it stays one line. Read the file back with
+``pd.read_csv(path, skiprows=1, encoding="utf-8-sig")``; ``comment="#"`` is wrong for it
+(pandas cuts any unquoted row at a "#", such as a title "C# news").
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -26,20 +32,41 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\
 BOM = "\ufeff"
 
 
+# Ids are 64-bit hashes (up to 19 digits). Excel and LibreOffice keep 15 significant digits of
+# any cell that parses as a number, also a quoted one ("1234567890123456789" opens as
+# 1234567890123460000), and a leading apostrophe shows literally in a CSV. Only a cell that is
+# not a number survives, so ids are written as "id:<digits>": the digits stay exact in every
+# spreadsheet, no program reads it as a date, time or formula (``="..."`` would be a formula,
+# which the rule above forbids), and pandas gets the integer back with
+# ``df.article_id.str.removeprefix("id:").astype("int64")``.
+ID_PREFIX = "id:"
+# Integers beyond this lose digits in a spreadsheet, so they are written like ids.
+_EXACT_IN_SPREADSHEET = 10**15
+
+
+def _invisible(ch: str) -> bool:
+    """Spaces, format and control characters (U+3000, U+200B, U+FEFF, NUL, ...) that a
+    spreadsheet skips or the reader cannot see before a formula trigger."""
+    return unicodedata.category(ch)[0] in "ZC" and ch not in FORMULA_TRIGGERS
+
+
 def neutralise_cell(value: str) -> str:
     """Prefix a single quote when a spreadsheet could read the text as a formula."""
     if not value:
         return value
-    stripped = value.lstrip(" \u00a0")
-    if value[0] in FORMULA_TRIGGERS or (stripped and stripped[0] in FORMULA_TRIGGERS):
+    i = 0
+    while i < len(value) and _invisible(value[i]):
+        i += 1
+    if i < len(value) and value[i] in FORMULA_TRIGGERS:
         return "'" + value
     return value
 
 
 def _clean_description(text: str) -> str:
-    """One harmless cell: separators, quotes and control characters replaced."""
-    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
-    text = text.replace(",", "\u201a").replace(";", "\u037e").replace('"', "\u201d")
+    """One line of text: control characters and line breaks become spaces, straight quotes
+    become "”". Commas and semicolons stay: the line is written as one quoted cell."""
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    text = text.replace('"', "\u201d")
     text = re.sub(r"\s+", " ", text).strip()
     return text
 
@@ -50,18 +77,42 @@ def _fmt_utc(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def description_line(description: str, generated_at: datetime) -> str:
-    """The leading comment line (without newline)."""
-    clean = _clean_description(description)
-    return f"# presswatch export · {clean} · generated {_fmt_utc(generated_at)}"
+def description_line(description: str, generated_at: datetime, link: str | None = None) -> str:
+    """The leading line's text (one cell, without quotes or newline); ``link`` is the view's
+    shareable URL when the caller knows it."""
+    parts = ["# presswatch export", _clean_description(description)]
+    if link:
+        parts.append("link " + _clean_link(link))
+    parts.append("generated " + _fmt_utc(generated_at))
+    return " · ".join(parts)
 
 
-def _cell(value: object) -> object:
+def _clean_link(link: str) -> str:
+    """The URL with spaces, quotes, line breaks and non-ASCII characters percent-encoded, so
+    it stays one clickable word on the one line (commas may stay: the cell is quoted)."""
+    return "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in ' "' else quote(ch, safe="")
+        for ch in link
+    )
+
+
+def _is_id_column(name: object) -> bool:
+    text = str(name)
+    return text == "id" or text.endswith("_id")
+
+
+def _cell(value: object, as_id: bool = False) -> object:
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN
         return ""
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if as_id or abs(value) >= _EXACT_IN_SPREADSHEET:
+            return f"{ID_PREFIX}{value}"
+        return value
+    if isinstance(value, float):
         return value
     if isinstance(value, pd.Timestamp | datetime):
         if pd.isna(value):
@@ -75,12 +126,17 @@ def _cell(value: object) -> object:
 
 
 def _rows(df: pd.DataFrame) -> Iterable[list[object]]:
+    ids = [_is_id_column(c) for c in df.columns]
     for row in df.itertuples(index=False, name=None):
-        yield [_cell(v) for v in row]
+        yield [_cell(v, as_id) for v, as_id in zip(row, ids, strict=True)]
 
 
 def to_csv_bytes(
-    df: pd.DataFrame | Iterable[pd.DataFrame], *, description: str, generated_at: datetime
+    df: pd.DataFrame | Iterable[pd.DataFrame],
+    *,
+    description: str,
+    generated_at: datetime,
+    link: str | None = None,
 ) -> bytes:
     """CSV bytes for Excel & co: BOM, description line, header, formula-safe cells.
 
@@ -89,8 +145,9 @@ def to_csv_bytes(
     """
     buf = io.StringIO()
     buf.write(BOM)
-    buf.write(description_line(description, generated_at) + "\r\n")
     writer = csv.writer(buf, lineterminator="\r\n")
+    # Always quoted, so a spreadsheet keeps it one cell even when it holds no comma.
+    buf.write('"' + description_line(description, generated_at, link) + '"\r\n')
     chunks = [df] if isinstance(df, pd.DataFrame) else df
     header_done = False
     for chunk in chunks:

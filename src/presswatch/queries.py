@@ -1162,15 +1162,18 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
                    string_agg({name}, ', ' ORDER BY {m} DESC, {name})
                        FILTER (WHERE e.kind = 'country') AS countries,
                    string_agg({name}, ', ' ORDER BY {m} DESC, {name})
-                       FILTER (WHERE e.kind = 'organisation') AS organisations
+                       FILTER (WHERE e.kind = 'organisation') AS organisations,
+                   string_agg({name}, ', ' ORDER BY {m} DESC, {name})
+                       FILTER (WHERE e.kind = 'term') AS watch_groups
             FROM article_entities e LEFT JOIN entities en ON en.entity_id = e.entity_id
-            WHERE e.kind IN ('country', 'organisation') AND {m} > 0
+            WHERE e.kind IN ('country', 'organisation', 'term') AND {m} > 0
               AND {_in_fa(f, "e")}
             GROUP BY 1
         )
         SELECT a.article_id, a.published_at, a.date_precision, a.source, a.title, a.url,
                a.language, a.word_count, coalesce(ents.countries, '') AS countries,
-               coalesce(ents.organisations, '') AS organisations, a.origin_file{text_col}
+               coalesce(ents.organisations, '') AS organisations,
+               coalesce(ents.watch_groups, '') AS watch_groups, a.origin_file{text_col}
         FROM articles a JOIN fa ON fa.article_id = a.article_id
         LEFT JOIN ents ON ents.article_id = a.article_id
         ORDER BY a.published_at DESC NULLS LAST, a.article_id
@@ -1184,7 +1187,8 @@ def iter_articles_all(
     """Every filtered article in chunks (for CSV export), newest first.
 
     Columns: article_id, published_at, date_precision, source, title, url, language,
-    word_count, countries, organisations, origin_file (+ text when ``include_text``).
+    word_count, countries, organisations, watch_groups, origin_file (+ text when
+    ``include_text``).
     Always yields at least one (possibly empty) chunk, so the columns are known.
     """
     sql, params = _export_sql(conn, f, include_text)
@@ -1197,6 +1201,29 @@ def iter_articles_all(
         yield batch.to_pandas()
     if empty:
         yield reader.schema.empty_table().to_pandas()
+
+
+def with_match_snippet(chunk: pd.DataFrame, query: str, width: int = 60) -> pd.DataFrame:
+    """``chunk`` (with ``title`` and ``text``) plus ``match``: the first place the text
+    query's words occur, title first, as "left «match» right"; ``text`` itself is dropped.
+    Pure (no SQL), so an export can run it on each chunk of ``iter_articles_all``."""
+    pattern = textquery.word_regex(textquery.parse(query).node)
+    rx = re.compile(pattern) if pattern else None
+    width = max(10, min(int(width), 400))
+    snippets: list[str] = []
+    for title, text in zip(chunk["title"], chunk["text"], strict=True):
+        found = ""
+        for body in (str(title or ""), str(text or "")):
+            hit = rx.search(body) if rx is not None else None
+            if hit is not None:
+                left, match, right = _snippet(body, hit.start(), hit.end(), width)
+                found = f"{left}«{match}»{right}"
+                break
+        snippets.append(found)
+    out = chunk.drop(columns=["text"]).assign(match=snippets)
+    cols = [c for c in out.columns if c != "match"]
+    at = cols.index("title") + 1
+    return out[[*cols[:at], "match", *cols[at:]]]
 
 
 def articles_all(conn: Conn, f: Filters, include_text: bool = False) -> pd.DataFrame:

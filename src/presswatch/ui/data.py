@@ -105,7 +105,10 @@ def open_db() -> Iterator[Db]:
 
 
 def articles_csv_factory(
-    filters: Filters, description: str, conn: duckdb.DuckDBPyConnection | None = None
+    filters: Filters,
+    description: str,
+    conn: duckdb.DuckDBPyConnection | None = None,
+    link: str | None = None,
 ) -> Callable[[], bytes]:
     """A no-argument callable producing the CSV of *all* filtered articles.
 
@@ -115,17 +118,26 @@ def articles_csv_factory(
     owner = conn if conn is not None else connection()
 
     def build() -> bytes:
-        return articles_csv(owner, filters, description)
+        return articles_csv(owner, filters, description, link)
 
     return build
 
 
-def articles_csv(conn: duckdb.DuckDBPyConnection, filters: Filters, description: str) -> bytes:
-    """Every filtered article as formula-safe CSV bytes (chunked, so large sets stream)."""
+def articles_csv(
+    conn: duckdb.DuckDBPyConnection, filters: Filters, description: str, link: str | None = None
+) -> bytes:
+    """Every filtered article as formula-safe CSV bytes (chunked, so large sets stream);
+    ``link`` is the view's address for the first line."""
     cur = conn.cursor()
     try:
-        chunks = queries.iter_articles_all(cur, filters)
-        return export.to_csv_bytes(chunks, description=description, generated_at=now_utc())
+        # With a text query, each row says where it matched (the text is read only for that).
+        query = filters.text.strip()
+        chunks = queries.iter_articles_all(cur, filters, include_text=bool(query))
+        if query:
+            chunks = (queries.with_match_snippet(c, query) for c in chunks)
+        return export.to_csv_bytes(
+            chunks, description=description, generated_at=now_utc(), link=link
+        )
     finally:
         cur.close()
 

@@ -152,6 +152,16 @@ def link_for(params: dict[str, str | list[str]], page_path: str) -> str:
     return urlunsplit((base.scheme, base.netloc, base.path or "/", query, ""))
 
 
+def current_link() -> str | None:
+    """The shareable address of the view this thread is drawing, for export headers: its
+    filters and the page options read so far, which are all that data drawn so far depends
+    on. None outside a page run that app.py prepared."""
+    frame = getattr(_active, "frame", None)
+    if not isinstance(frame, Frame):
+        return None
+    return link_for(frame.view.params(), frame.view.page)
+
+
 def _quote(text: str) -> str:
     clean = "".join(ch if ch.isprintable() else "?" for ch in text)
     return repr(clean[:40] + ("…" if len(clean) > 40 else ""))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from presswatch import export
 from presswatch.filters import Filters
+from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import now_utc
 from presswatch.ui.render import fmt_date, md_escape
 
@@ -18,11 +19,13 @@ ARTICLE_COLUMNS = ["published_at", "source", "title", "countries"]
 def csv_download(
     df: pd.DataFrame, stem: str, description: str, *, key: str, label: str = "Download data (CSV)"
 ) -> None:
-    """A download button for a chart's data: formula-safe CSV with the filter description."""
+    """A download button for a chart's data: formula-safe CSV with the filter description and
+    the view's link (when this run knows it) in the first line."""
     when = now_utc()
+    link = ui_frame.current_link()
     st.download_button(
         label,
-        data=export.to_csv_bytes(df, description=description, generated_at=when),
+        data=export.to_csv_bytes(df, description=description, generated_at=when, link=link),
         file_name=export.csv_filename(stem, description, when),
         mime="text/csv",
         key=key,
