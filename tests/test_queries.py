@@ -455,3 +455,32 @@ def test_articles_by_source(conn) -> None:
     assert (str(wire["first"].date()), str(wire["last"].date())) == ("2021-02-15", "2021-02-20")
     only_iran = Q.articles_by_source(conn, Filters(countries=("IR",)))
     assert only_iran[["source", "articles"]].values.tolist() == [["MFA", 2], ["Wire", 1]]
+
+
+def test_cooccurrence_counts_the_articles_that_mention_a_country(tmp_path: Path) -> None:
+    """The caption's "N articles mention at least one country" is a real count, not the size
+    of the filtered set: articles without any country are left out, with or without dates."""
+    no_country = [
+        _art("n1", "Weather", "Rain is expected tomorrow.", datetime(2021, 2, 1), "Wire"),
+        _art("n2", "Notice", "The office is closed on Monday.", None, "MFA"),
+    ]
+    c = open_store(tmp_path / "nc.duckdb")
+    ingest_articles(c, [*ARTICLES, *no_country])
+    try:
+        everything = Q.cooccurrence_nodes(c, Filters(), "article", 5)
+        assert int(everything["n_units"].iloc[0]) == 9  # the filtered set (PMI's N)
+        assert int(everything["n_with_country"].iloc[0]) == 7  # a1-a7, not n1, n2
+        # a7 names Russia only through Moscow: without capitals it mentions no country.
+        named = Q.cooccurrence_nodes(c, Filters(include_capitals=False), "article", 5)
+        assert int(named["n_with_country"].iloc[0]) == 6
+        # Feb-Mar 2021: a3, a4, a5, a7 and n1; n1 mentions no country.
+        feb_mar = Filters(date_from=date(2021, 2, 1), date_to=date(2021, 3, 31))
+        dated = Q.cooccurrence_nodes(c, feb_mar, "article", 5)
+        assert int(dated["n_units"].iloc[0]) == 5
+        assert int(dated["n_with_country"].iloc[0]) == 4
+        # Sentence scope units are already sentences that mention a country.
+        sentences = Q.cooccurrence_nodes(c, Filters(), "sentence", 5)
+        assert int(sentences["n_with_country"].iloc[0]) == 12
+        assert int(sentences["n_units"].iloc[0]) == 12
+    finally:
+        c.close()

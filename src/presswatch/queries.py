@@ -661,8 +661,13 @@ def _measures(df: pd.DataFrame, measure: str, min_count: int) -> pd.DataFrame:
     return df
 
 
-def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int]:
-    """Per country: units mentioning it (entity_id, name, units), and the number of units.
+def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int, int]:
+    """Per country: units mentioning it (entity_id, name, units); the number of units; and
+    the number of units that mention at least one country.
+
+    In article scope the units are all articles of the filtered set (PMI's N), so the
+    last number is smaller whenever some articles mention no country; in sentence scope
+    the units are already the sentences that mention one, so the two are equal.
 
     Both scopes read per-article counts precomputed at ingest (sentence scope:
     ``article_entities.n_sentences*`` and ``articles.country_sentences*``). Results are
@@ -672,8 +677,8 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
     key = _cache_key(conn, f"units:{scope}:{f!r}")
     cached = _SMALL_CACHE.get(key) if key else None
     if cached is not None:
-        units_c, n_c = cast("tuple[pd.DataFrame, int]", cached)
-        return units_c.copy(), int(n_c)
+        units_c, n_c, nc_c = cast("tuple[pd.DataFrame, int, int]", cached)
+        return units_c.copy(), int(n_c), int(nc_c)
     cte, params = _fa(conn, f)
     _check(scope, SCOPES, "scope")
     if scope == "sentence":
@@ -688,8 +693,9 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
                 WHERE e.kind = 'country' AND e.{ns} > 0 AND {_in_fa(f, "e")} GROUP BY 1
             ),
             nu AS (
-                SELECT coalesce(sum(a.{cs}), 0)::BIGINT AS n_units FROM articles a
-                WHERE {_in_fa(f, "a")}
+                SELECT coalesce(sum(a.{cs}), 0)::BIGINT AS n_units,
+                       coalesce(sum(a.{cs}), 0)::BIGINT AS n_country
+                FROM articles a WHERE {_in_fa(f, "a")}
             )
         """  # noqa: S608
     else:
@@ -699,34 +705,44 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
                 SELECT e.entity_id, count(*) AS units FROM article_entities e
                 WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")} GROUP BY 1
             ),
-            nu AS (SELECT count(*) AS n_units FROM fa)
+            nu AS (
+                SELECT (SELECT count(*) FROM fa) AS n_units,
+                       (SELECT count(DISTINCT e.article_id) FROM article_entities e
+                        WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")}) AS n_country
+            )
         """  # noqa: S608
     sql = f"""
         WITH {cte}, {units_sql}
         SELECT ent.entity_id, {_NAME.format(col="ent.entity_id")} AS name, ent.units,
-               (SELECT n_units FROM nu) AS n_units
+               (SELECT n_units FROM nu) AS n_units, (SELECT n_country FROM nu) AS n_country
         FROM ent LEFT JOIN entities en ON en.entity_id = ent.entity_id
         ORDER BY ent.units DESC, ent.entity_id
     """  # noqa: S608
     units = _df(conn, sql, params)
     if units.empty:  # no country in the filtered set; still report the number of units
-        n_sql = f"WITH {cte}, {units_sql} SELECT n_units FROM nu"  # noqa: S608
-        n = int(_rows(conn, n_sql, params)[0][0])  # type: ignore[call-overload]
+        n_sql = f"WITH {cte}, {units_sql} SELECT n_units, n_country FROM nu"  # noqa: S608
+        row = _rows(conn, n_sql, params)[0]
+        n, n_country = int(row[0]), int(row[1])  # type: ignore[call-overload]
     else:
-        n = int(units["n_units"].iloc[0])
-    units = units.drop(columns="n_units")
+        n, n_country = int(units["n_units"].iloc[0]), int(units["n_country"].iloc[0])
+    units = units.drop(columns=["n_units", "n_country"])
     if key:
-        _cache_put(key, (units, n), small=True)
-    return units.copy(), n
+        _cache_put(key, (units, n, n_country), small=True)
+    return units.copy(), n, n_country
 
 
 def cooccurrence_nodes(
     conn: Conn, f: Filters, scope: Scope = "article", top_n: int = 15
 ) -> pd.DataFrame:
-    """The ``top_n`` countries of the scope. Columns: entity_id, name, units (n_a), n_units."""
-    units, n = _entity_units(conn, f, scope)
+    """The ``top_n`` countries of the scope.
+
+    Columns: entity_id, name, units (n_a), n_units (N), n_with_country (units that mention
+    at least one country).
+    """
+    units, n, n_country = _entity_units(conn, f, scope)
     out = units.head(max(1, int(top_n))).reset_index(drop=True)
     out["n_units"] = n
+    out["n_with_country"] = n_country
     return out
 
 
@@ -811,7 +827,7 @@ def partners_of(
     pairs = _df(conn, sql, [*params, scope, focus, focus, focus, max(1, int(min_count))])
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    units, n = _entity_units(conn, f, scope)
+    units, n, _ = _entity_units(conn, f, scope)
     info = units.set_index("entity_id")
     if focus not in info.index:
         return pd.DataFrame(columns=columns)
