@@ -484,3 +484,27 @@ def test_cooccurrence_counts_the_articles_that_mention_a_country(tmp_path: Path)
         assert int(sentences["n_units"].iloc[0]) == 12
     finally:
         c.close()
+
+
+def test_missing_source_is_one_named_group_counted_once(tmp_path: Path) -> None:
+    """Articles without a source show as "(unknown source)" in the per-source table, and the
+    overview's Sources figure counts that group as the table lists it."""
+    unsourced = [
+        Article(text="Russia protested.", title="Note one", origin_file="u1"),
+        Article(text="Iran replied.", title="Note two", origin_file="u2"),
+    ]
+    c = open_store(tmp_path / "us.duckdb")
+    ingest_articles(c, [*ARTICLES, *unsourced])
+    try:
+        table = Q.articles_by_source(c, Filters())
+        assert table[["source", "articles"]].values.tolist() == [
+            ["MFA", 4], ["Wire", 3], [Q.UNKNOWN_SOURCE, 2]
+        ]  # fmt: skip
+        assert Q.UNKNOWN_SOURCE == "(unknown source)"
+        overview = Q.corpus_overview(c, Filters())
+        assert int(overview["sources"].iloc[0]) == len(table) == 3
+        # A filtered set with only named sources does not count the group.
+        mfa = Q.corpus_overview(c, Filters(sources=("MFA",)))
+        assert int(mfa["sources"].iloc[0]) == 1
+    finally:
+        c.close()

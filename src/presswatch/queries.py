@@ -254,14 +254,24 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- overview
 
 
+# How the dashboard names the group of articles whose source is missing (NULL).
+UNKNOWN_SOURCE = "(unknown source)"
+
+
 def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
-    """One row: articles, words, first (timestamp), last, sources, languages, undated."""
+    """One row: articles, words, first (timestamp), last, sources, languages, undated.
+
+    ``sources`` counts the articles without a source as one more source, as the
+    per-source table (``articles_by_source``) lists them as one group.
+    """
     where = _where_ids(conn, f, "a")
     params: list[object] = []
     sql = f"""
         SELECT count(*) AS articles, coalesce(sum(a.word_count), 0)::BIGINT AS words,
                min(a.published_at) AS first, max(a.published_at) AS last,
-               count(DISTINCT a.source) AS sources, count(DISTINCT a.language) AS languages,
+               count(DISTINCT a.source) + (count(*) FILTER (WHERE a.source IS NULL) > 0)::INT
+                   AS sources,
+               count(DISTINCT a.language) AS languages,
                count(*) FILTER (WHERE a.published_at IS NULL) AS undated
         FROM articles a WHERE {where}
     """  # noqa: S608
@@ -332,17 +342,18 @@ def top_entities(
 def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
     """Filtered articles per source, most first. Columns: source, articles, first, last.
 
-    Articles without a source are grouped under "(no source)"; first/last ignore undated ones.
+    Articles without a source are grouped under ``UNKNOWN_SOURCE``; first/last ignore
+    undated ones.
     """
     cte, params = _fa(conn, f)
     sql = f"""
         WITH {cte}
-        SELECT coalesce(a.source, '(no source)') AS source, count(*) AS articles,
+        SELECT coalesce(a.source, ?) AS source, count(*) AS articles,
                min(a.published_at) AS first, max(a.published_at) AS last
         FROM articles a WHERE {_in_fa(f, "a")}
         GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
     """  # noqa: S608
-    return _df(conn, sql, [*params, max(1, int(limit))])
+    return _df(conn, sql, [*params, UNKNOWN_SOURCE, max(1, int(limit))])
 
 
 def recent_ingest_runs(conn: Conn, limit: int = 10) -> pd.DataFrame:
