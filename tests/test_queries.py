@@ -508,3 +508,23 @@ def test_missing_source_is_one_named_group_counted_once(tmp_path: Path) -> None:
         assert int(mfa["sources"].iloc[0]) == 1
     finally:
         c.close()
+
+
+def test_unknown_source_can_be_picked_as_a_filter(tmp_path: Path) -> None:
+    unsourced = [Article(text="Russia protested.", title="Note", origin_file="u1")]
+    c = open_store(tmp_path / "pick.duckdb")
+    ingest_articles(c, [*ARTICLES, *unsourced])
+    try:
+        known = Q.known_values(c)
+        assert known.sources == {"MFA", "Wire", Q.UNKNOWN_SOURCE}
+        only_unknown = Filters(sources=(Q.UNKNOWN_SOURCE,))
+        assert Q.count_articles(c, only_unknown) == 1
+        assert Q.count_articles(c, Filters(sources=("MFA", Q.UNKNOWN_SOURCE))) == 5
+        assert Q.count_articles(c, Filters(sources=("MFA",))) == 4
+        # A shared link naming the group reproduces it.
+        parsed, notes = Filters.from_query_params({"source": [Q.UNKNOWN_SOURCE]}, known=known)
+        assert parsed.sources == (Q.UNKNOWN_SOURCE,) and not notes
+        by_source = Q.articles_by_source(c, only_unknown)
+        assert by_source[["source", "articles"]].values.tolist() == [[Q.UNKNOWN_SOURCE, 1]]
+    finally:
+        c.close()

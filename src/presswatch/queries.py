@@ -49,7 +49,7 @@ import pandas as pd
 
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
-from presswatch.filters import Filters, KnownValues
+from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -193,8 +193,10 @@ def _where_ids(conn: Conn, f: Filters, alias: str = "a") -> str:
 
 def known_values(conn: Conn) -> KnownValues:
     """What the URL may name: sources, languages, entity ids (with display names), date span."""
+    # Articles without a source are offered as one more source, UNKNOWN_SOURCE.
     sources = {
-        r[0] for r in _rows(conn, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL")
+        r[0] if r[0] is not None else UNKNOWN_SOURCE
+        for r in _rows(conn, "SELECT DISTINCT source FROM articles")
     }
     languages = {
         r[0]
@@ -252,10 +254,6 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- overview
-
-
-# How the dashboard names the group of articles whose source is missing (NULL).
-UNKNOWN_SOURCE = "(unknown source)"
 
 
 def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
