@@ -622,3 +622,27 @@ def test_language_filter_appears_with_several_languages(
     assert metric(at, "Articles") == "1"
     assert at.query_params == {"lang": "fr"}
     assert description(at) == "1 article · language fr"
+
+
+def test_missing_source_shows_as_unknown_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        *ARTICLES[:2],
+        Article(
+            text="Russia and Iran met again.",
+            origin_file="nosource.txt",
+            title="No outlet given",
+            date=_day("2021-04-01"),
+        ),
+    ]
+    monkeypatch.setenv("PRESSWATCH_DB", str(build_db(tmp_path / "nosrc.duckdb", articles)))
+    at = ok(new_app())
+    table = frame_with(at, "source", "articles")
+    assert sorted(table["source"]) == ["(unknown source)", "Alpha Wire"]
+    assert metric(at, "Sources") == str(len(table)) == "2"
+    ok(at.multiselect(key="pw_f_source").set_value(["(unknown source)"]).run())
+    assert metric(at, "Articles") == "1"
+    at = page(at, "articles")
+    listed = frame_with(at, "title", "source")
+    assert listed["source"].tolist() == ["(unknown source)"]
