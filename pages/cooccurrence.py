@@ -70,11 +70,17 @@ else:
             fig, key="pw_co_heatmap", on_select="rerun", selection_mode=("points",)
         )
     if not nodes.empty:
-        st.caption(
-            f"{int(nodes['n_units'].iloc[0]):,} {unit} in the filtered set mention at least one "
-            "country"
-            + (" (sentence scope: the title counts as a sentence)." if scope == "sentence" else ".")
-        )
+        n_country = int(nodes["n_with_country"].iloc[0])
+        if scope == "sentence":
+            st.caption(
+                f"{n_country:,} sentences in the filtered set mention at least one country "
+                "(sentence scope: the title counts as a sentence)."
+            )
+        else:
+            st.caption(
+                f"{n_country:,} of {int(nodes['n_units'].iloc[0]):,} articles in the filtered set "
+                "mention at least one country."
+            )
     widgets.csv_download(
         pairs, f"cooccurrence-{scope}-{measure}", frame.description, key="dl_pairs"
     )

@@ -779,3 +779,27 @@ def test_read_only_database_is_served_read_only(
         at = page(at, "ingest")
         assert [b.disabled for b in at.button if b.label == "Ingest"] == [True]
     assert db.read_bytes() == before
+
+
+def test_missing_source_shows_as_unknown_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        *ARTICLES[:2],
+        Article(
+            text="Russia and Iran met again.",
+            origin_file="nosource.txt",
+            title="No outlet given",
+            date=_day("2021-04-01"),
+        ),
+    ]
+    monkeypatch.setenv("PRESSWATCH_DB", str(build_db(tmp_path / "nosrc.duckdb", articles)))
+    at = ok(new_app())
+    table = frame_with(at, "source", "articles")
+    assert sorted(table["source"]) == ["(unknown source)", "Alpha Wire"]
+    assert metric(at, "Sources") == str(len(table)) == "2"
+    ok(at.multiselect(key="pw_f_source").set_value(["(unknown source)"]).run())
+    assert metric(at, "Articles") == "1"
+    at = page(at, "articles")
+    listed = frame_with(at, "title", "source")
+    assert listed["source"].tolist() == ["(unknown source)"]

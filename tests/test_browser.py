@@ -272,3 +272,40 @@ def test_clicking_a_heatmap_cell_lists_the_articles_behind_it(
         page.wait_for_url(re.compile(r"ca=IR&cb=RU"), timeout=WAIT_MS)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "known_text"),
+    [("overview", "Overview", "Latest ingest runs"), *PAGES[1:]],
+)
+def test_each_page_answers_at_its_own_path(
+    served: tuple[Server, int], browser: Browser, path: str, title: str, known_text: str
+) -> None:
+    # Typed by hand into a fresh browser: the address alone must reach the page, the
+    # default page included (Streamlit serves that one at "/" unless told otherwise).
+    server, _ = served
+    context, page, _ = _open(browser, f"{server.url}/{path}")
+    try:
+        page.get_by_role("heading", name=title).first.wait_for(timeout=WAIT_MS)
+        page.get_by_text(known_text).first.wait_for(timeout=WAIT_MS)
+        _no_exception(page)
+        assert page.get_by_text("Page not found").count() == 0
+        assert urlparse(page.url).path == f"/{path}"
+    finally:
+        context.close()
+
+
+def test_shared_overview_link_keeps_its_filters(
+    served: tuple[Server, int], browser: Browser
+) -> None:
+    server, _ = served
+    for path in ("/overview", "/"):
+        context, page, _ = _open(browser, f"{server.url}{path}?source=Beta+News")
+        try:
+            page.get_by_text("3 articles · source Beta News").wait_for(timeout=WAIT_MS)
+            assert _metric(page, "Articles") == "3"
+            assert page.get_by_text("Page not found").count() == 0
+            assert parse_qs(urlparse(page.url).query) == {"source": ["Beta News"]}
+            assert urlparse(page.url).path == path
+        finally:
+            context.close()

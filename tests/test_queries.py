@@ -489,3 +489,76 @@ def test_with_match_snippet_title_first_text_dropped() -> None:
     assert list(out["match"]) == ["«Trade talks» resume", "…et at the «summit» in Minsk.", ""]
     empty = Q.with_match_snippet(chunk.iloc[:0], "summit")
     assert empty.empty and list(empty.columns) == ["article_id", "title", "match"]
+
+
+def test_cooccurrence_counts_the_articles_that_mention_a_country(tmp_path: Path) -> None:
+    """The caption's "N articles mention at least one country" is a real count, not the size
+    of the filtered set: articles without any country are left out, with or without dates."""
+    no_country = [
+        _art("n1", "Weather", "Rain is expected tomorrow.", datetime(2021, 2, 1), "Wire"),
+        _art("n2", "Notice", "The office is closed on Monday.", None, "MFA"),
+    ]
+    c = open_store(tmp_path / "nc.duckdb")
+    ingest_articles(c, [*ARTICLES, *no_country])
+    try:
+        everything = Q.cooccurrence_nodes(c, Filters(), "article", 5)
+        assert int(everything["n_units"].iloc[0]) == 9  # the filtered set (PMI's N)
+        assert int(everything["n_with_country"].iloc[0]) == 7  # a1-a7, not n1, n2
+        # a7 names Russia only through Moscow: without capitals it mentions no country.
+        named = Q.cooccurrence_nodes(c, Filters(include_capitals=False), "article", 5)
+        assert int(named["n_with_country"].iloc[0]) == 6
+        # Feb-Mar 2021: a3, a4, a5, a7 and n1; n1 mentions no country.
+        feb_mar = Filters(date_from=date(2021, 2, 1), date_to=date(2021, 3, 31))
+        dated = Q.cooccurrence_nodes(c, feb_mar, "article", 5)
+        assert int(dated["n_units"].iloc[0]) == 5
+        assert int(dated["n_with_country"].iloc[0]) == 4
+        # Sentence scope units are already sentences that mention a country.
+        sentences = Q.cooccurrence_nodes(c, Filters(), "sentence", 5)
+        assert int(sentences["n_with_country"].iloc[0]) == 12
+        assert int(sentences["n_units"].iloc[0]) == 12
+    finally:
+        c.close()
+
+
+def test_missing_source_is_one_named_group_counted_once(tmp_path: Path) -> None:
+    """Articles without a source show as "(unknown source)" in the per-source table, and the
+    overview's Sources figure counts that group as the table lists it."""
+    unsourced = [
+        Article(text="Russia protested.", title="Note one", origin_file="u1"),
+        Article(text="Iran replied.", title="Note two", origin_file="u2"),
+    ]
+    c = open_store(tmp_path / "us.duckdb")
+    ingest_articles(c, [*ARTICLES, *unsourced])
+    try:
+        table = Q.articles_by_source(c, Filters())
+        assert table[["source", "articles"]].values.tolist() == [
+            ["MFA", 4], ["Wire", 3], [Q.UNKNOWN_SOURCE, 2]
+        ]  # fmt: skip
+        assert Q.UNKNOWN_SOURCE == "(unknown source)"
+        overview = Q.corpus_overview(c, Filters())
+        assert int(overview["sources"].iloc[0]) == len(table) == 3
+        # A filtered set with only named sources does not count the group.
+        mfa = Q.corpus_overview(c, Filters(sources=("MFA",)))
+        assert int(mfa["sources"].iloc[0]) == 1
+    finally:
+        c.close()
+
+
+def test_unknown_source_can_be_picked_as_a_filter(tmp_path: Path) -> None:
+    unsourced = [Article(text="Russia protested.", title="Note", origin_file="u1")]
+    c = open_store(tmp_path / "pick.duckdb")
+    ingest_articles(c, [*ARTICLES, *unsourced])
+    try:
+        known = Q.known_values(c)
+        assert known.sources == {"MFA", "Wire", Q.UNKNOWN_SOURCE}
+        only_unknown = Filters(sources=(Q.UNKNOWN_SOURCE,))
+        assert Q.count_articles(c, only_unknown) == 1
+        assert Q.count_articles(c, Filters(sources=("MFA", Q.UNKNOWN_SOURCE))) == 5
+        assert Q.count_articles(c, Filters(sources=("MFA",))) == 4
+        # A shared link naming the group reproduces it.
+        parsed, notes = Filters.from_query_params({"source": [Q.UNKNOWN_SOURCE]}, known=known)
+        assert parsed.sources == (Q.UNKNOWN_SOURCE,) and not notes
+        by_source = Q.articles_by_source(c, only_unknown)
+        assert by_source[["source", "articles"]].values.tolist() == [[Q.UNKNOWN_SOURCE, 1]]
+    finally:
+        c.close()

@@ -62,6 +62,10 @@ FILTER_KEYS: tuple[str, ...] = (
 T = TypeVar("T")
 
 
+# How the dashboard names (and lets users pick) the articles whose source is missing.
+UNKNOWN_SOURCE = "(unknown source)"
+
+
 @dataclass(frozen=True, slots=True)
 class KnownValues:
     """What a URL may legitimately name, read from the database (``queries.known_values``)."""
@@ -197,8 +201,13 @@ class Filters:
             conds.append(f"{alias}.published_at < ?")
             params.append(datetime.combine(self.date_to + timedelta(days=1), datetime.min.time()))
         if self.sources:
-            conds.append(f"{alias}.source IN ({_marks(self.sources)})")
-            params.extend(self.sources)
+            # The "(unknown source)" choice stands for the articles whose source is NULL.
+            named = [s for s in self.sources if s != UNKNOWN_SOURCE]
+            alternatives = [f"{alias}.source IN ({_marks(named)})"] if named else []
+            params.extend(named)
+            if len(named) < len(self.sources):
+                alternatives.append(f"{alias}.source IS NULL")
+            conds.append("(" + " OR ".join(alternatives) + ")")
         if self.languages:
             conds.append(f"{alias}.language IN ({_marks(self.languages)})")
             params.extend(self.languages)

@@ -49,7 +49,7 @@ import pandas as pd
 
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
-from presswatch.filters import Filters, KnownValues
+from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -193,8 +193,10 @@ def _where_ids(conn: Conn, f: Filters, alias: str = "a") -> str:
 
 def known_values(conn: Conn) -> KnownValues:
     """What the URL may name: sources, languages, entity ids (with display names), date span."""
+    # Articles without a source are offered as one more source, UNKNOWN_SOURCE.
     sources = {
-        r[0] for r in _rows(conn, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL")
+        r[0] if r[0] is not None else UNKNOWN_SOURCE
+        for r in _rows(conn, "SELECT DISTINCT source FROM articles")
     }
     languages = {
         r[0]
@@ -255,13 +257,19 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
 
 
 def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
-    """One row: articles, words, first (timestamp), last, sources, languages, undated."""
+    """One row: articles, words, first (timestamp), last, sources, languages, undated.
+
+    ``sources`` counts the articles without a source as one more source, as the
+    per-source table (``articles_by_source``) lists them as one group.
+    """
     where = _where_ids(conn, f, "a")
     params: list[object] = []
     sql = f"""
         SELECT count(*) AS articles, coalesce(sum(a.word_count), 0)::BIGINT AS words,
                min(a.published_at) AS first, max(a.published_at) AS last,
-               count(DISTINCT a.source) AS sources, count(DISTINCT a.language) AS languages,
+               count(DISTINCT a.source) + (count(*) FILTER (WHERE a.source IS NULL) > 0)::INT
+                   AS sources,
+               count(DISTINCT a.language) AS languages,
                count(*) FILTER (WHERE a.published_at IS NULL) AS undated
         FROM articles a WHERE {where}
     """  # noqa: S608
@@ -332,17 +340,18 @@ def top_entities(
 def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
     """Filtered articles per source, most first. Columns: source, articles, first, last.
 
-    Articles without a source are grouped under "(no source)"; first/last ignore undated ones.
+    Articles without a source are grouped under ``UNKNOWN_SOURCE``; first/last ignore
+    undated ones.
     """
     cte, params = _fa(conn, f)
     sql = f"""
         WITH {cte}
-        SELECT coalesce(a.source, '(no source)') AS source, count(*) AS articles,
+        SELECT coalesce(a.source, ?) AS source, count(*) AS articles,
                min(a.published_at) AS first, max(a.published_at) AS last
         FROM articles a WHERE {_in_fa(f, "a")}
         GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
     """  # noqa: S608
-    return _df(conn, sql, [*params, max(1, int(limit))])
+    return _df(conn, sql, [*params, UNKNOWN_SOURCE, max(1, int(limit))])
 
 
 def recent_ingest_runs(conn: Conn, limit: int = 10) -> pd.DataFrame:
@@ -662,8 +671,13 @@ def _measures(df: pd.DataFrame, measure: str, min_count: int) -> pd.DataFrame:
     return df
 
 
-def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int]:
-    """Per country: units mentioning it (entity_id, name, units), and the number of units.
+def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int, int]:
+    """Per country: units mentioning it (entity_id, name, units); the number of units; and
+    the number of units that mention at least one country.
+
+    In article scope the units are all articles of the filtered set (PMI's N), so the
+    last number is smaller whenever some articles mention no country; in sentence scope
+    the units are already the sentences that mention one, so the two are equal.
 
     Both scopes read per-article counts precomputed at ingest (sentence scope:
     ``article_entities.n_sentences*`` and ``articles.country_sentences*``). Results are
@@ -673,8 +687,8 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
     key = _cache_key(conn, f"units:{scope}:{f!r}")
     cached = _SMALL_CACHE.get(key) if key else None
     if cached is not None:
-        units_c, n_c = cast("tuple[pd.DataFrame, int]", cached)
-        return units_c.copy(), int(n_c)
+        units_c, n_c, nc_c = cast("tuple[pd.DataFrame, int, int]", cached)
+        return units_c.copy(), int(n_c), int(nc_c)
     cte, params = _fa(conn, f)
     _check(scope, SCOPES, "scope")
     if scope == "sentence":
@@ -689,8 +703,9 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
                 WHERE e.kind = 'country' AND e.{ns} > 0 AND {_in_fa(f, "e")} GROUP BY 1
             ),
             nu AS (
-                SELECT coalesce(sum(a.{cs}), 0)::BIGINT AS n_units FROM articles a
-                WHERE {_in_fa(f, "a")}
+                SELECT coalesce(sum(a.{cs}), 0)::BIGINT AS n_units,
+                       coalesce(sum(a.{cs}), 0)::BIGINT AS n_country
+                FROM articles a WHERE {_in_fa(f, "a")}
             )
         """  # noqa: S608
     else:
@@ -700,34 +715,44 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
                 SELECT e.entity_id, count(*) AS units FROM article_entities e
                 WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")} GROUP BY 1
             ),
-            nu AS (SELECT count(*) AS n_units FROM fa)
+            nu AS (
+                SELECT (SELECT count(*) FROM fa) AS n_units,
+                       (SELECT count(DISTINCT e.article_id) FROM article_entities e
+                        WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")}) AS n_country
+            )
         """  # noqa: S608
     sql = f"""
         WITH {cte}, {units_sql}
         SELECT ent.entity_id, {_NAME.format(col="ent.entity_id")} AS name, ent.units,
-               (SELECT n_units FROM nu) AS n_units
+               (SELECT n_units FROM nu) AS n_units, (SELECT n_country FROM nu) AS n_country
         FROM ent LEFT JOIN entities en ON en.entity_id = ent.entity_id
         ORDER BY ent.units DESC, ent.entity_id
     """  # noqa: S608
     units = _df(conn, sql, params)
     if units.empty:  # no country in the filtered set; still report the number of units
-        n_sql = f"WITH {cte}, {units_sql} SELECT n_units FROM nu"  # noqa: S608
-        n = int(_rows(conn, n_sql, params)[0][0])  # type: ignore[call-overload]
+        n_sql = f"WITH {cte}, {units_sql} SELECT n_units, n_country FROM nu"  # noqa: S608
+        row = _rows(conn, n_sql, params)[0]
+        n, n_country = int(row[0]), int(row[1])  # type: ignore[call-overload]
     else:
-        n = int(units["n_units"].iloc[0])
-    units = units.drop(columns="n_units")
+        n, n_country = int(units["n_units"].iloc[0]), int(units["n_country"].iloc[0])
+    units = units.drop(columns=["n_units", "n_country"])
     if key:
-        _cache_put(key, (units, n), small=True)
-    return units.copy(), n
+        _cache_put(key, (units, n, n_country), small=True)
+    return units.copy(), n, n_country
 
 
 def cooccurrence_nodes(
     conn: Conn, f: Filters, scope: Scope = "article", top_n: int = 15
 ) -> pd.DataFrame:
-    """The ``top_n`` countries of the scope. Columns: entity_id, name, units (n_a), n_units."""
-    units, n = _entity_units(conn, f, scope)
+    """The ``top_n`` countries of the scope.
+
+    Columns: entity_id, name, units (n_a), n_units (N), n_with_country (units that mention
+    at least one country).
+    """
+    units, n, n_country = _entity_units(conn, f, scope)
     out = units.head(max(1, int(top_n))).reset_index(drop=True)
     out["n_units"] = n
+    out["n_with_country"] = n_country
     return out
 
 
@@ -812,7 +837,7 @@ def partners_of(
     pairs = _df(conn, sql, [*params, scope, focus, focus, focus, max(1, int(min_count))])
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    units, n = _entity_units(conn, f, scope)
+    units, n, _ = _entity_units(conn, f, scope)
     info = units.set_index("entity_id")
     if focus not in info.index:
         return pd.DataFrame(columns=columns)

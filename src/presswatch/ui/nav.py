@@ -18,11 +18,28 @@ PAGE_SPECS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Streamlit serves the default page only at the root ("/"): its own url_path is not an
+# address, so a typed /overview would say "Page not found". A hidden page runs the same
+# file at /overview; the default page keeps an internal url_path of its own because page
+# identities are hashes of url_path and two pages may not share one.
+ROOT_URL_PATH = "home"
+
+
 def pages() -> list[Any]:
-    """The ``st.Page`` objects, Overview first (the default page)."""
+    """The ``st.Page`` objects: Overview first (the default page, at "/"), the menu pages,
+    then Overview again at its own path, hidden from the menu."""
+    (first_path, first_title, first_icon, first_url), *rest = PAGE_SPECS
     return [
-        st.Page(path, title=title, icon=icon, url_path=url_path, default=i == 0)
-        for i, (path, title, icon, url_path) in enumerate(PAGE_SPECS)
+        st.Page(
+            first_path, title=first_title, icon=first_icon, url_path=ROOT_URL_PATH, default=True
+        ),
+        *(
+            st.Page(path, title=title, icon=icon, url_path=url_path)
+            for path, title, icon, url_path in rest
+        ),
+        st.Page(
+            first_path, title=first_title, icon=first_icon, url_path=first_url, visibility="hidden"
+        ),
     ]
 
 

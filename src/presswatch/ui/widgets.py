@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from presswatch import export
-from presswatch.filters import Filters
+from presswatch.filters import UNKNOWN_SOURCE, Filters
 from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import now_utc
 from presswatch.ui.render import fmt_date, md_escape
@@ -43,6 +43,8 @@ def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) 
     shown = df[cols].copy()
     if "published_at" in shown:
         shown["published_at"] = [fmt_date(v) for v in shown["published_at"]]
+    if "source" in shown:
+        shown["source"] = [UNKNOWN_SOURCE if pd.isna(v) else v for v in shown["source"]]
     event: Any = st.dataframe(
         shown.rename(columns={"published_at": "date"}),
         hide_index=True,
