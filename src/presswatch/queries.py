@@ -382,11 +382,7 @@ def _word_hits(text: str) -> tuple[str, list[object]] | None:
     if node is None:
         return None
     if isinstance(node, textquery.Word | textquery.Prefix):  # with the compounds it is in
-        ids_sql, ids_params = (
-            textquery.word_terms_sql(node.word)
-            if isinstance(node, textquery.Word)
-            else textquery.prefix_terms_sql(node.prefix)
-        )
+        ids_sql, ids_params = textquery.term_ids_sql(node)
         return (
             "SELECT article_id, sum(n)::BIGINT AS mentions FROM article_terms "  # noqa: S608
             f"WHERE term_id IN ({ids_sql}) GROUP BY 1",

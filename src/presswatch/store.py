@@ -196,7 +196,6 @@ def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
             "WHERE table_catalog = current_database()"
         ).fetchall()
     }
-    # A crash between creating schema_migrations and migration 1 leaves only that table.
     foreign = ForeignDatabaseError(
         f"{target} is a DuckDB database of another program (tables: "
         f"{', '.join(sorted(tables)[:5])}), not a presswatch one; presswatch leaves it "
@@ -206,6 +205,7 @@ def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
         version = schema_version(conn)
     except duckdb.Error as exc:  # a schema_migrations table of another program
         raise foreign from exc
+    # A crash between creating schema_migrations and migration 1 leaves only that table.
     if version == 0 and tables - {"schema_migrations"}:
         raise foreign
     # Another tool's migrations table of the same shape: migration 1 made these tables.

@@ -415,12 +415,15 @@ def prefix_terms_sql(prefix: str) -> tuple[str, list[object]]:
     return _PREFIX_IDS_SQL, [p + "%", "%-" + p + "%"]
 
 
+def term_ids_sql(node: Word | Prefix) -> tuple[str, list[object]]:
+    """SELECT of the term ids a query word or ``prefix*`` finds (see the two above)."""
+    return word_terms_sql(node.word) if isinstance(node, Word) else prefix_terms_sql(node.prefix)
+
+
 def _sql(node: Node, alias: str, params: list[object]) -> str:
     col = f"{alias}.article_id"
     if isinstance(node, Word | Prefix):
-        ids_sql, ids_params = (
-            word_terms_sql(node.word) if isinstance(node, Word) else prefix_terms_sql(node.prefix)
-        )
+        ids_sql, ids_params = term_ids_sql(node)
         params.extend(ids_params)
         return f"{col} IN (SELECT article_id FROM article_terms WHERE term_id IN ({ids_sql}))"  # noqa: S608
     if isinstance(node, Phrase) and " ".join(node.tokens) in listed_phrases():

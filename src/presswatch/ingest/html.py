@@ -315,9 +315,9 @@ def _pick_date(
 def _page_source(meta: dict[str, str | None], url: str | None, folder: str | None) -> str | None:
     """Who published the page, from the strongest evidence the page or its path gives.
 
-    The site name (og:site_name, publisher metadata, application-name, JSON-LD publisher,
-    all found by trafilatura), else the host of the page's canonical/og:url or of the URL
-    given, else the host most of its links go to, else the folder it was read from.
+    The site name (og:site_name, publisher metadata and application-name, found by
+    trafilatura, or the JSON-LD publisher), else the host of the page's canonical/og:url or
+    of the URL given, else the host most of its links go to, else the folder it was read from.
     """
     return (
         meta["sitename"]

@@ -54,7 +54,13 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def served_read_only() -> bool:
     """Whether this process serves the database read-only (ingest is then unavailable)."""
-    cur = connection().cursor()
+    return _read_only(db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _read_only(path: str) -> bool:
+    # Fixed for as long as the cached connection lives, so asked once, not on every run.
+    cur = _connection(path).cursor()
     try:
         return bool(
             store.fetch_value(
