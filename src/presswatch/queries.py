@@ -906,12 +906,21 @@ def _country_surfaces(conn: Conn) -> list[str]:
     return surfaces
 
 
+_Unit = tuple[str, ...]
+
+
 def _excluded_words(
     conn: Conn, exclude_countries: bool, extra_stopwords: Sequence[str]
-) -> tuple[set[str], set[str]]:
-    """(exact terms to drop, words whose phrases are dropped too) for the term views."""
+) -> tuple[set[str], set[str], set[_Unit]]:
+    """(exact terms to drop, words whose phrases are dropped too, multi-word units).
+
+    A unit is an excluded name of several words ("hong kong", "south korea"): dropped as a
+    whole, in any longer term that contains it, and taken off the counts of its words (see
+    ``_inside_units``), so that "hong" and "kong" do not stay behind.
+    """
     exact: set[str] = set()
     words: set[str] = set()
+    units: set[_Unit] = set()
     surfaces: list[str] = list(extra_stopwords)
     if exclude_countries:
         surfaces.extend(_country_surfaces(conn))
@@ -921,28 +930,78 @@ def _excluded_words(
             exact.add(" ".join(toks))
             if len(toks) == 1:
                 words.add(toks[0])
-    return exact, words
+            else:
+                units.add(tuple(toks))
+    return exact, words, units
 
 
-def _keep_term(term: str, exact: set[str], words: set[str], include_numbers: bool) -> bool:
+def _keep_term(
+    term: str, exact: set[str], words: set[str], units: set[_Unit], include_numbers: bool
+) -> bool:
     if term in exact or (not include_numbers and term.isdigit()):
         return False
-    return " " not in term or not any(w in words for w in term.split(" "))
+    if " " not in term and "-" not in term:
+        return True
+    # A hyphen joins units too: "china-us" and "china-us relations" hold China and the US,
+    # "hong kong-based" holds Hong Kong.
+    parts = term.replace("-", " ").split()
+    if any(w in words for w in parts):
+        return False
+    return not any(
+        tuple(parts[i : i + len(u)]) == u for u in units for i in range(len(parts) - len(u) + 1)
+    )
+
+
+def _inside_units(conn: Conn, f: Filters, units: set[_Unit]) -> dict[str, int]:
+    """Occurrences of each word inside the excluded units in the filtered set.
+
+    Multi-word country and capital names are indexed whole in every article (see
+    extract.terms), so a unit's count is one look-up. A unit inside a longer one ("republic
+    of korea" in "democratic people republic of korea") counts only its own occurrences,
+    so a word is not taken off twice.
+    """
+    if not units:
+        return {}
+    cte, params = _fa(conn, f)
+    by_id = {term_id(" ".join(u)): u for u in units}
+    sql = f"""
+        WITH {cte}
+        SELECT x.term_id, sum(x.n)::BIGINT AS n FROM article_terms x
+        WHERE {_in_fa(f, "x")} AND x.term_id IN (SELECT unnest(?::BIGINT[]))
+        GROUP BY 1
+    """  # noqa: S608
+    df = _df(conn, sql, [*params, list(by_id)])
+    total = {by_id[int(tid)]: int(n) for tid, n in df.itertuples(index=False)}
+    own: dict[_Unit, int] = {}
+    for u in sorted(total, key=len, reverse=True):  # longest first
+        within = sum(
+            n
+            for v, n in own.items()
+            if len(v) > len(u) and any(v[i : i + len(u)] == u for i in range(len(v) - len(u) + 1))
+        )
+        own[u] = max(0, total[u] - within)
+    inside: dict[str, int] = {}
+    for u, n in own.items():
+        for w in u:
+            inside[w] = inside.get(w, 0) + n
+    return inside
 
 
 def _top_terms(
     conn: Conn,
     f: Filters,
     want: int,
-    exact: set[str],
-    words: set[str],
+    excluded: tuple[set[str], set[str], set[_Unit]],
     include_numbers: bool,
+    inside: dict[str, int],
 ) -> pd.DataFrame:
     """The ``want`` most frequent kept terms of the filtered set: term_id, term, n, articles.
 
     Aggregates the term index once, takes the top rows by count in SQL and drops excluded
     terms in Python (a few set look-ups), fetching more only when too many were dropped.
+    ``inside`` (word -> occurrences inside excluded units) is taken off the words' counts.
     """
+    exact, words, units = excluded
     cte, params = _fa(conn, f)
     fetch = want + len(exact) // 4 + 100
     while True:
@@ -957,7 +1016,14 @@ def _top_terms(
             FROM top JOIN terms t ON t.term_id = top.term_id
         """  # noqa: S608
         df = _df(conn, sql, [*params, fetch])
-        keep = [_keep_term(str(t), exact, words, include_numbers) for t in df["term"]]
+        if inside:
+            df["n"] = [
+                int(n) - inside.get(str(t), 0) for t, n in zip(df["term"], df["n"], strict=True)
+            ]
+        keep = [
+            _keep_term(str(t), exact, words, units, include_numbers) and n > 0
+            for t, n in zip(df["term"], df["n"], strict=True)
+        ]
         kept = df.loc[pd.Series(keep, index=df.index, dtype=bool)]
         if len(kept) >= want or len(df) < fetch:
             kept = kept.sort_values(["n", "term"], ascending=[False, True], kind="stable")
@@ -1002,10 +1068,12 @@ def term_frequencies(
     the detector found in the corpus), and phrases containing them. Numbers are left out
     unless ``include_numbers``. per10k = n ÷ words of the filtered set × 10,000.
     """
-    exact, words = _excluded_words(conn, exclude_countries, extra_stopwords)
+    excluded = _excluded_words(conn, exclude_countries, extra_stopwords)
+    inside = _inside_units(conn, f, excluded[2])
     want = max(1, int(limit))
     # Fetch extra rows: folding phrases into their words can empty some unigrams.
-    top = _fold_phrases(_top_terms(conn, f, want * 2, exact, words, include_numbers)).head(want)
+    top = _fold_phrases(_top_terms(conn, f, want * 2, excluded, include_numbers, inside))
+    top = top.head(want)
     total_words = _words_of(conn, f)
     out = top[["term", "n", "articles"]].copy()
     out["per10k"] = out["n"] * 10_000 / total_words if total_words > 0 else np.nan
@@ -1104,8 +1172,9 @@ def term_keyness(
     """
     _check(reference, ("rest", "period"), "reference")
     columns = ["term", "target_n", "ref_n", "target_per10k", "ref_per10k", "g2", "log_ratio"]
-    exact, words = _excluded_words(conn, exclude_countries, extra_stopwords)
-    cand = _top_terms(conn, f, max(1, int(candidates)), exact, words, False)
+    excluded = _excluded_words(conn, exclude_countries, extra_stopwords)
+    inside = _inside_units(conn, f, excluded[2])
+    cand = _top_terms(conn, f, max(1, int(candidates)), excluded, False, inside)
     cand = cand.rename(columns={"n": "target_n"})
     if cand.empty:
         return pd.DataFrame(columns=columns)
@@ -1114,7 +1183,14 @@ def term_keyness(
     if reference == "rest":
         corpus = _corpus_term_totals(conn, ids)
         ref_words = _words_of(conn, Filters()) - target_words
-        ref_n = cand["term_id"].map(corpus).fillna(0) - cand["target_n"]
+        # target_n already has the words' occurrences inside excluded units taken off; the
+        # corpus total loses the corpus's (which include the target's).
+        corpus_inside = _inside_units(conn, Filters(), excluded[2])
+        ref_n = (
+            cand["term_id"].map(corpus).fillna(0)
+            - cand["target_n"]
+            - cand["term"].map(lambda t: corpus_inside.get(str(t), 0))
+        )
     else:
         rf = f.replace(date_from=ref_from, date_to=ref_to)
         rcte, rparams = _fa(conn, rf)
@@ -1127,7 +1203,10 @@ def term_keyness(
         """  # noqa: S608
         refdf = _df(conn, ref_sql, [*rparams, ids]).set_index("term_id")["n"]
         ref_words = _words_of(conn, rf)
-        ref_n = cand["term_id"].map(refdf).fillna(0)
+        ref_inside = _inside_units(conn, rf, excluded[2])
+        ref_n = cand["term_id"].map(refdf).fillna(0) - cand["term"].map(
+            lambda t: ref_inside.get(str(t), 0)
+        )
     if ref_words <= 0 or target_words <= 0:
         return pd.DataFrame(columns=columns)
     a = cand["target_n"].to_numpy(dtype="float64")
