@@ -7,11 +7,14 @@ the given name of a person introduced by a job or as a speaker is not counted ei
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from presswatch.extract.detect import Detector
+from presswatch.extract.gazetteer import load_gazetteer
+from presswatch.settings import DATA_DIR
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +129,22 @@ def test_seed_article_counts_no_capital_metonymy(det: Detector, corpora_dir: Pat
     ms = det.detect("\n".join(lines[1:]), lines[0])
     assert [m.surface for m in ms if m.kind == "capital"] == []
     assert "RU" in {m.entity_id for m in ms if m.kind == "country"}
+
+
+def _data_without_contexts(tmp_path: Path) -> Path:
+    tables = ("countries", "country_aliases", "capitals", "organisations", "blockers", "us_states")
+    for name in tables:
+        shutil.copy(DATA_DIR / f"{name}.tsv", tmp_path / f"{name}.tsv")
+    return tmp_path
+
+
+def test_the_context_words_come_from_the_data_file(tmp_path: Path) -> None:
+    data = _data_without_contexts(tmp_path)
+    text = "Delegates came to the Beijing Xiangshan Forum."
+    # without data/name_contexts.tsv the rule has no words and the capital counts again
+    assert [m.kind for m in Detector.from_data(data).detect(text)] == ["capital"]
+    (data / "name_contexts.tsv").write_text("context\twords\twhy\nevent_head\tForum\tx\n")
+    assert Detector.from_data(data).detect(text) == []
+    (data / "name_contexts.tsv").write_text("context\twords\twhy\nvenue\tForum\tx\n")
+    with pytest.raises(ValueError, match="unknown context 'venue'"):
+        load_gazetteer(data)

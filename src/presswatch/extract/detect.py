@@ -389,7 +389,7 @@ class Detector:
             # used as places ("Beijing Road", "Beijing High School"), so these hits are
             # dropped the same way, each alone: "Beijing Xiangshan Forum" says nothing
             # about the next "Beijing said".
-            if after in ", (\u2014\u2013" and self._dateline(text, start, end):
+            if after and after in ", (\u2014\u2013" and self._dateline(text, start, end):
                 return DROP  # "Xinhua News Agency, Beijing, December 29", "MOSCOW, March 5 -"
             if after == " " and (nxt.isupper() or nxt.isdigit()):
                 if caps:
