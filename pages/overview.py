@@ -35,6 +35,7 @@ else:
         charts.articles_per_period_bars(per, title=f"Articles per {gran}"),
         key="pw_overview_per_chart",
     )
+    widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
     widgets.csv_download(per, "articles-per-" + gran, frame.description, key="dl_per")
 
     left, right = st.columns(2)

@@ -27,6 +27,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from presswatch.precision import date_label
+
 # ASCII triggers plus full-width look-alikes some spreadsheet programs also evaluate.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
@@ -125,7 +127,20 @@ def _cell(value: object, as_id: bool = False) -> object:
     return neutralise_cell(str(value))
 
 
+def _dates_at_precision(df: pd.DataFrame) -> pd.DataFrame:
+    """``published_at`` written to its ``date_precision`` ("2024", "Mar 2021", a day with its
+    time), the same rule as the dashboard's lists: a year-only date is not "2024-01-01"."""
+    if "published_at" not in df.columns or "date_precision" not in df.columns:
+        return df
+    labels = [
+        date_label(v, p, with_time=True)
+        for v, p in zip(df["published_at"], df["date_precision"], strict=True)
+    ]
+    return df.assign(published_at=pd.Series(labels, index=df.index, dtype=object))
+
+
 def _rows(df: pd.DataFrame) -> Iterable[list[object]]:
+    df = _dates_at_precision(df)
     ids = [_is_id_column(c) for c in df.columns]
     for row in df.itertuples(index=False, name=None):
         yield [_cell(v, as_id) for v, as_id in zip(row, ids, strict=True)]
