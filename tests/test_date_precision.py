@@ -152,6 +152,30 @@ def test_csv_export_writes_dates_to_their_precision(conn: duckdb.DuckDBPyConnect
     assert by_title["Statement undated"] == ""
 
 
+def test_first_and_last_dates_carry_their_precision(conn: duckdb.DuckDBPyConnection) -> None:
+    ov = Q.corpus_overview(conn, Filters()).iloc[0]
+    # The first date is 1 January 2021, held by the five year-only speeches only.
+    assert fmt_date(ov["first"], ov["first_precision"]) == "2021"
+    assert fmt_date(ov["last"], ov["last_precision"]) == "2021-03-05"
+    by_source = Q.articles_by_source(conn, Filters()).set_index("source")
+    assert fmt_date(by_source.loc["UN", "first"], by_source.loc["UN", "first_precision"]) == "2021"
+    wire = by_source.loc["Wire"]
+    assert fmt_date(wire["last"], wire["last_precision"]) == "Mar 2021"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                export.to_csv_bytes(by_source.reset_index(), description="x", generated_at=WHEN)
+                .decode("utf-8-sig")
+                .split("\r\n", 1)[1]
+            )
+        )
+    )
+    assert {r["source"]: (r["first"], r["last"]) for r in rows}["Wire"] == (
+        "2021-01-10",
+        "Mar 2021",
+    )
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -195,6 +219,7 @@ def test_mentions_page_says_what_the_chart_leaves_out(
     monkeypatch.setenv("PRESSWATCH_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, [e.message for e in at.exception]
+    assert next(m.value for m in at.metric if m.label == "First") == "2021"
     # The overview's articles-per-month chart says the same.
     assert "5 articles dated by year only are not in monthly bins" in _captions(at)
     at = at.switch_page("pages/mentions.py").run()

@@ -127,16 +127,33 @@ def _cell(value: object, as_id: bool = False) -> object:
     return neutralise_cell(str(value))
 
 
+def _precision_column(column: str) -> str:
+    """The column that says how precise a date column is: date_precision for published_at,
+    ``<name>_precision`` for any other (first_precision for first)."""
+    return "date_precision" if column == "published_at" else f"{column}_precision"
+
+
 def _dates_at_precision(df: pd.DataFrame) -> pd.DataFrame:
-    """``published_at`` written to its ``date_precision`` ("2024", "Mar 2021", a day with its
-    time), the same rule as the dashboard's lists: a year-only date is not "2024-01-01"."""
-    if "published_at" not in df.columns or "date_precision" not in df.columns:
+    """Each date column that has a precision column beside it written to that precision
+    ("2024", "Mar 2021", a day with its time of day), the rule of the dashboard's lists: a
+    year-only date is not "2024-01-01"."""
+    dated = {
+        str(c): _precision_column(str(c))
+        for c in df.columns
+        if _precision_column(str(c)) in df.columns
+    }
+    if not dated:
         return df
-    labels = [
-        date_label(v, p, with_time=True)
-        for v, p in zip(df["published_at"], df["date_precision"], strict=True)
-    ]
-    return df.assign(published_at=pd.Series(labels, index=df.index, dtype=object))
+    return df.assign(
+        **{
+            col: pd.Series(
+                [date_label(v, p, with_time=True) for v, p in zip(df[col], df[prec], strict=True)],
+                index=df.index,
+                dtype=object,
+            )
+            for col, prec in dated.items()
+        }
+    )
 
 
 def _rows(df: pd.DataFrame) -> Iterable[list[object]]:

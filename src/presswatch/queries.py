@@ -258,8 +258,16 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- overview
 
 
+# The precision of the first/last date (to show it as "2021", not "2021-01-01"); on a tie
+# the finest, which states the most about that moment.
+_RANK = "CASE coalesce(a.date_precision, 'day') WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END"
+_FIRST_PRECISION = f"arg_min(coalesce(a.date_precision, 'day'), (a.published_at, {_RANK}))"
+_LAST_PRECISION = f"arg_max(coalesce(a.date_precision, 'day'), (a.published_at, -{_RANK}))"
+
+
 def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
-    """One row: articles, words, first (timestamp), last, sources, languages, undated.
+    """One row: articles, words, first (timestamp), last, sources, languages, undated,
+    first_precision, last_precision (of those two dates: day | month | year).
 
     ``sources`` counts the articles without a source as one more source, as the
     per-source table (``articles_by_source``) lists them as one group.
@@ -272,7 +280,9 @@ def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
                count(DISTINCT a.source) + (count(*) FILTER (WHERE a.source IS NULL) > 0)::INT
                    AS sources,
                count(DISTINCT a.language) AS languages,
-               count(*) FILTER (WHERE a.published_at IS NULL) AS undated
+               count(*) FILTER (WHERE a.published_at IS NULL) AS undated,
+               {_FIRST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS first_precision,
+               {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {where}
     """  # noqa: S608
     return _df(conn, sql, params)
@@ -377,7 +387,8 @@ def top_entities(
 
 
 def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
-    """Filtered articles per source, most first. Columns: source, articles, first, last.
+    """Filtered articles per source, most first. Columns: source, articles, first, last,
+    first_precision, last_precision.
 
     Articles without a source are grouped under ``UNKNOWN_SOURCE``; first/last ignore
     undated ones.
@@ -386,7 +397,9 @@ def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
     sql = f"""
         WITH {cte}
         SELECT coalesce(a.source, ?) AS source, count(*) AS articles,
-               min(a.published_at) AS first, max(a.published_at) AS last
+               min(a.published_at) AS first, max(a.published_at) AS last,
+               {_FIRST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS first_precision,
+               {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {_in_fa(f, "a")}
         GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
     """  # noqa: S608
