@@ -25,7 +25,7 @@ from presswatch.filters import Filters
 from presswatch.models import Article, DatePrecision, ParsedDate
 from presswatch.pipeline import ingest_articles
 from presswatch.precision import date_label
-from presswatch.store import open_store
+from presswatch.store import open_store, shared_connection
 from presswatch.ui.render import coarse_dates_note, fmt_date
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -67,7 +67,9 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def conn(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(db_path), read_only=True)
+    # A cursor of the process's shared dashboard connection, as the AppTest tests below
+    # open it too (one process cannot hold the file with two configurations).
+    c = shared_connection(str(db_path)).cursor()
     yield c
     c.close()
 
@@ -230,3 +232,26 @@ def test_mentions_page_says_what_the_chart_leaves_out(
     assert at.segmented_control(key="pw_mentions_gran").value == "year"
     assert "not in" not in _captions(at)
     assert at.query_params.get("gran") == "year"  # the link keeps the choice
+    # The articles behind the 2021 point, with their dates to their precision.
+    at.selectbox(key="pw_mentions_period").set_value("2021-01-01").run()
+    assert not at.exception, [e.message for e in at.exception]
+    behind = next(d.value for d in at.dataframe if "mentions" in d.value.columns)
+    assert len(behind) == 11
+    assert set(behind["date"]) == {"2021", "Mar 2021", "2021-01-10", "2021-02-15", "2021-03-05"}
+
+
+def test_article_view_shows_the_date_to_its_precision(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = shared_connection(str(db_path)).cursor()
+    try:
+        row = c.execute("SELECT article_id FROM articles WHERE title = 'Statement monthly1'")
+        article_id = int(row.fetchall()[0][0])
+    finally:
+        c.close()
+    monkeypatch.setenv("PRESSWATCH_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.query_params.update({"article": str(article_id)})
+    at.switch_page("pages/articles.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(c.value.startswith("Mar 2021 · Wire") for c in at.caption), _captions(at)
