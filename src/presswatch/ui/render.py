@@ -175,10 +175,10 @@ def coarse_dates_note(left_out: Mapping[str, int], granularity: str) -> tuple[st
     counts = [(p, n) for p, n in counts if n > 0]
     if not counts:
         return None
-    parts = [f"{n:,} {'article' if n == 1 else 'articles'} dated by {p} only" for p, n in counts]
-    if len(parts) == 2:
-        parts[1] = parts[1].replace(" articles dated", " dated").replace(" article dated", " dated")
-    verb = "is" if len(counts) == 1 and counts[0][1] == 1 else "are"
+    # "3 articles dated by month only and 1,200 dated by year only": the noun once.
+    noun = " article" if counts[0][1] == 1 else " articles"
+    parts = [f"{n:,}{noun if i == 0 else ''} dated by {p} only" for i, (p, n) in enumerate(counts)]
+    verb = "is" if sum(n for _, n in counts) == 1 else "are"
     bins = _BIN_WORDS.get(granularity, granularity)
     return f"{' and '.join(parts)} {verb} not in {bins} bins", counts[-1][0]
 
