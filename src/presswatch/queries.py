@@ -50,6 +50,7 @@ import pandas as pd
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
+from presswatch.precision import PRECISIONS_FOR
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -129,7 +130,7 @@ _FA_KEEP = 3  # filtered id sets kept per connection (the current and recent fil
 
 
 def _fa_table(conn: Conn, f: Filters) -> str:
-    """A table with the filtered articles' (article_id, published_at, word_count).
+    """A table with the filtered articles' (article_id, published_at, date_precision, word_count).
 
     Unfiltered: ``articles`` itself. Otherwise a connection-local temporary table, made
     once per (filters, data version) and reused by every query of a page, so an
@@ -155,7 +156,8 @@ def _fa_table(conn: Conn, f: Filters) -> str:
         return name
     where, params = f.to_sql("a")
     conn.execute(
-        f"CREATE TEMP TABLE {name} AS SELECT a.article_id, a.published_at, a.word_count "  # noqa: S608
+        f"CREATE TEMP TABLE {name} AS SELECT a.article_id, a.published_at, a.date_precision, "  # noqa: S608
+        "a.word_count "
         f"FROM articles a WHERE {where}",
         params,
     )
@@ -174,8 +176,8 @@ def _fa_table(conn: Conn, f: Filters) -> str:
 def _fa(conn: Conn, f: Filters, extra_cols: str = "") -> tuple[str, list[object]]:
     """CTE ``fa``: the filtered articles, columns article_id (+ ``extra_cols`` over alias a).
 
-    ``extra_cols`` may use a.published_at and a.word_count. Returns (sql, params); the
-    params list is empty (kept so call sites stay uniform).
+    ``extra_cols`` may use a.published_at, a.date_precision and a.word_count. Returns
+    (sql, params); the params list is empty (kept so call sites stay uniform).
     """
     cols = "a.article_id" + (", " + extra_cols if extra_cols else "")
     return f"fa AS (SELECT {cols} FROM {_fa_table(conn, f)} a)", []  # noqa: S608
@@ -256,8 +258,16 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- overview
 
 
+# The precision of the first/last date (to show it as "2021", not "2021-01-01"); on a tie
+# the finest, which states the most about that moment.
+_RANK = "CASE coalesce(a.date_precision, 'day') WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END"
+_FIRST_PRECISION = f"arg_min(coalesce(a.date_precision, 'day'), (a.published_at, {_RANK}))"
+_LAST_PRECISION = f"arg_max(coalesce(a.date_precision, 'day'), (a.published_at, -{_RANK}))"
+
+
 def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
-    """One row: articles, words, first (timestamp), last, sources, languages, undated.
+    """One row: articles, words, first (timestamp), last, sources, languages, undated,
+    first_precision, last_precision (of those two dates: day | month | year).
 
     ``sources`` counts the articles without a source as one more source, as the
     per-source table (``articles_by_source``) lists them as one group.
@@ -270,7 +280,9 @@ def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
                count(DISTINCT a.source) + (count(*) FILTER (WHERE a.source IS NULL) > 0)::INT
                    AS sources,
                count(DISTINCT a.language) AS languages,
-               count(*) FILTER (WHERE a.published_at IS NULL) AS undated
+               count(*) FILTER (WHERE a.published_at IS NULL) AS undated,
+               {_FIRST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS first_precision,
+               {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {where}
     """  # noqa: S608
     return _df(conn, sql, params)
@@ -291,10 +303,46 @@ def _grid_sql(granularity: str) -> str:
     )
 
 
+def _fits_bins(granularity: str, alias: str = "a") -> str:
+    """Condition: ``<alias>``'s date is precise enough for bins of ``granularity``.
+
+    A year-only date (stored as 1 January) counts only in year bins, a month-only date
+    (stored as the 1st) in month, quarter and year bins: see ``presswatch.precision``. The
+    precision names come from that fixed table, never from the user.
+    """
+    allowed = PRECISIONS_FOR[_check(granularity, _TRUNC, "granularity")]
+    names = ", ".join(f"'{p}'" for p in allowed)
+    return f"coalesce({alias}.date_precision, 'day') IN ({names})"
+
+
+def _period_expr(granularity: str, alias: str = "a") -> str:
+    """The bin of ``<alias>``'s date at ``granularity``; NULL when undated or too coarse."""
+    g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
+    return f"CASE WHEN {_fits_bins(g, alias)} THEN date_trunc('{g}', {alias}.published_at) END"
+
+
+def dates_too_coarse(conn: Conn, f: Filters, granularity: Granularity = "month") -> dict[str, int]:
+    """Dated articles of the filtered set left out of ``granularity`` bins, per precision.
+
+    {"month": n, "year": m} with only the non-zero entries: month-only dates at day/week
+    granularity, year-only dates at anything finer than year. The pages say how many and
+    offer the coarser granularity that would hold them.
+    """
+    g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
+    sql = f"""
+        SELECT coalesce(a.date_precision, 'day') AS precision, count(*) AS n
+        FROM articles a
+        WHERE a.published_at IS NOT NULL AND NOT ({_fits_bins(g)}) AND {_where_ids(conn, f, "a")}
+        GROUP BY 1
+    """  # noqa: S608
+    return {str(p): int(n) for p, n in _rows(conn, sql) if int(n)}  # type: ignore[call-overload]
+
+
 def articles_per_period(conn: Conn, f: Filters, granularity: Granularity = "month") -> pd.DataFrame:
     """Dated articles of the filtered set per period. Columns: period (timestamp), articles.
 
     Every period between the first and the last is present (0 where nothing was published).
+    Dates coarser than the granularity are not counted (``dates_too_coarse`` counts them).
     """
     g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
     where = _where_ids(conn, f, "a")
@@ -302,7 +350,8 @@ def articles_per_period(conn: Conn, f: Filters, granularity: Granularity = "mont
     sql = f"""
         WITH p AS (
             SELECT date_trunc('{g}', a.published_at) AS period, count(*) AS articles
-            FROM articles a WHERE a.published_at IS NOT NULL AND {where} GROUP BY 1
+            FROM articles a
+            WHERE a.published_at IS NOT NULL AND {_fits_bins(g)} AND {where} GROUP BY 1
         ), {_grid_sql(g)}
         SELECT grid.period, coalesce(p.articles, 0) AS articles
         FROM grid LEFT JOIN p USING (period) ORDER BY grid.period
@@ -338,7 +387,8 @@ def top_entities(
 
 
 def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
-    """Filtered articles per source, most first. Columns: source, articles, first, last.
+    """Filtered articles per source, most first. Columns: source, articles, first, last,
+    first_precision, last_precision.
 
     Articles without a source are grouped under ``UNKNOWN_SOURCE``; first/last ignore
     undated ones.
@@ -347,7 +397,9 @@ def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
     sql = f"""
         WITH {cte}
         SELECT coalesce(a.source, ?) AS source, count(*) AS articles,
-               min(a.published_at) AS first, max(a.published_at) AS last
+               min(a.published_at) AS first, max(a.published_at) AS last,
+               {_FIRST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS first_precision,
+               {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {_in_fa(f, "a")}
         GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
     """  # noqa: S608
@@ -453,12 +505,13 @@ def mentions_over_time(
     Columns: period (timestamp), entity_id, label, mentions, articles, total_articles,
     total_words, value (the chosen ``measure``; NaN for share/per10k where the period has
     no articles), and ``value`` is a trailing mean over ``rolling`` periods when > 1.
-    Unknown ids yield zeros (the page validates them against ``known_values``).
+    Unknown ids yield zeros (the page validates them against ``known_values``). Dates
+    coarser than the granularity are in no period (``dates_too_coarse`` counts them).
     """
     g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
     _check(measure, MEASURES, "measure")
     ids = list(dict.fromkeys(entity_ids))
-    cte, params = _fa(conn, f, f"date_trunc('{g}', a.published_at) AS period, a.word_count")
+    cte, params = _fa(conn, f, f"{_period_expr(g)} AS period, a.word_count")
     totals_sql = f"""
         WITH {cte},
         p AS (
@@ -553,7 +606,16 @@ def period_bounds(
 def _article_cols(alias: str = "a") -> str:
     return ", ".join(
         f"{alias}.{c}"
-        for c in ("article_id", "published_at", "source", "title", "url", "language", "word_count")
+        for c in (
+            "article_id",
+            "published_at",
+            "date_precision",
+            "source",
+            "title",
+            "url",
+            "language",
+            "word_count",
+        )
     )
 
 
@@ -587,13 +649,17 @@ def articles_for_period(
     period_start: datetime | date,
     period_end: datetime | date,
     limit: int = 500,
+    granularity: Granularity | None = None,
 ) -> pd.DataFrame:
     """Articles of the filtered set published in [period_start, period_end) mentioning the entity.
 
     ``entity_id`` None = all articles of the period. Columns as ``articles_page`` plus
-    ``mentions`` (of that entity in the article), ordered by date.
+    ``mentions`` (of that entity in the article), ordered by date. With ``granularity``
+    (the chart's), only the articles that chart counts: dates precise enough for its bins.
     """
     where = _where_ids(conn, f, "a")
+    if granularity is not None:
+        where = f"{where} AND {_fits_bins(granularity)}"
     params: list[object] = []
     start = pd.Timestamp(period_start).to_pydatetime()
     end = pd.Timestamp(period_end).to_pydatetime()
