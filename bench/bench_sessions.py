@@ -41,7 +41,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -161,25 +161,47 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def _summary(label: str, n: int, results: list[SessionResult], cpu: float) -> dict[str, object]:
+@dataclass
+class Round:
+    """One round's figures: N sessions opened at once."""
+
+    label: str
+    sessions: int
+    p50_s: float
+    p95_s: float
+    max_s: float
+    server_cpu_s: float
+    load_1min: float
+    elements: int  # the fewest any session received (the queue merges some updates)
+    errors: list[str]
+
+    @property
+    def cpu_per_session_s(self) -> float:
+        """The server's CPU seconds per session in this round."""
+        return self.server_cpu_s / self.sessions
+
+
+def _summary(label: str, n: int, results: list[SessionResult], cpu: float) -> Round:
     secs = [r.seconds for r in results]
-    return {
-        "round": label,
-        "sessions": n,
-        "p50_s": round(statistics.median(secs), 2),
-        "p95_s": round(_pct(secs, 0.95), 2),
-        "max_s": round(max(secs), 2),
-        "server_cpu_s": round(cpu, 2),
-        "load_1min": round(os.getloadavg()[0], 2),
-        "elements": sorted({r.elements for r in results}),
-        "runs": sorted({r.runs for r in results}),
-        "errors": sorted({e for r in results for e in r.errors})[:5],
-    }
+    errors = {e for r in results for e in r.errors}
+    if any(r.elements == 0 for r in results):
+        errors.add("a session drew nothing")
+    return Round(
+        label=label,
+        sessions=n,
+        p50_s=round(statistics.median(secs), 3),
+        p95_s=round(_pct(secs, 0.95), 3),
+        max_s=round(max(secs), 3),
+        server_cpu_s=round(cpu, 2),
+        load_1min=round(os.getloadavg()[0], 2),
+        elements=min(r.elements for r in results),
+        errors=sorted(errors)[:5],
+    )
 
 
 def measure(
     db: Path, n: int, rounds: int, page: str, query: str, timeout: float, log_dir: Path
-) -> list[dict[str, object]]:
+) -> list[Round]:
     """A fresh server over ``db``; one cold round of ``n`` sessions, then ``rounds`` warm ones."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -195,7 +217,7 @@ def measure(
     log = log_dir / f"streamlit-{n}-{port}.log"
     with log.open("wb") as out:
         server = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    rows: list[dict[str, object]] = []
+    rows: list[Round] = []
     try:
         _wait_healthy(base_url, server)
         for i in range(1 + rounds):
@@ -238,28 +260,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.db}: page /{args.page}{'?' + args.query if args.query else ''}, "
           f"{os.cpu_count()} cores, sessions {ns}, {args.rounds} warm rounds")  # fmt: skip
     print(f"{'N':>3s} {'round':6s} {'p50 s':>7s} {'p95 s':>7s} {'max s':>7s} "
-          f"{'srv cpu s':>9s} {'load':>5s}  notes")  # fmt: skip
-    rows: list[dict[str, object]] = []
+          f"{'srv cpu s':>9s} {'cpu/sess':>8s} {'load':>5s}  notes")  # fmt: skip
+    rows: list[Round] = []
     with tempfile.TemporaryDirectory(prefix="pw-sessions-") as tmp:
         log_dir = args.logs or Path(tmp)
         log_dir.mkdir(parents=True, exist_ok=True)
         for n in ns:
-            for row in measure(
-                args.db.resolve(), n, args.rounds, args.page, args.query, args.timeout, log_dir
-            ):
-                rows.append(row)
-                notes = "; ".join(map(str, row["errors"])) or f"{row['elements']} elements"  # type: ignore[call-overload]
-                print(f"{n:3d} {row['round']!s:6s} {row['p50_s']:7.2f} {row['p95_s']:7.2f} "
-                      f"{row['max_s']:7.2f} {row['server_cpu_s']:9.2f} "
-                      f"{row['load_1min']:5.2f}  {notes}", flush=True)  # fmt: skip
+            db = args.db.resolve()
+            for r in measure(db, n, args.rounds, args.page, args.query, args.timeout, log_dir):
+                rows.append(r)
+                notes = "; ".join(r.errors) or f"{r.elements} elements"
+                print(f"{n:3d} {r.label:6s} {r.p50_s:7.2f} {r.p95_s:7.2f} {r.max_s:7.2f} "
+                      f"{r.server_cpu_s:9.2f} {r.cpu_per_session_s:8.3f} {r.load_1min:5.2f}  "
+                      f"{notes}", flush=True)  # fmt: skip
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        figures = [{**asdict(r), "cpu_per_session_s": r.cpu_per_session_s} for r in rows]
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     top = max(ns)
-    judged = [r for r in rows if r["sessions"] == top]
-    failed = [r for r in judged if r["errors"] or float(r["p95_s"]) > BUDGET_S]  # type: ignore[arg-type]
+    failed = [r for r in rows if r.sessions == top and (r.errors or r.p95_s > BUDGET_S)]
     for r in failed:
-        print(f"N={top} {r['round']}: p95 {r['p95_s']} s (budget {BUDGET_S} s) {r['errors']}")
+        print(f"N={top} {r.label}: p95 {r.p95_s:.2f} s (budget {BUDGET_S} s) {'; '.join(r.errors)}")
     return 1 if args.check and failed else 0
 
 
