@@ -46,7 +46,8 @@ from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosedError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUDGET_S = 3.0
@@ -124,26 +125,37 @@ async def first_page(base_url: str, page: str, query: str, timeout: float) -> Se
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
         await ws.send(back.SerializeToString())
-        async with asyncio.timeout(timeout):
-            async for data in ws:
-                raw = data if isinstance(data, bytes) else data.encode()
-                result.bytes += len(raw)
-                msg = ForwardMsg()
-                msg.ParseFromString(raw)
-                kind = msg.WhichOneof("type")
-                if kind == "new_session":
-                    result.runs += 1
-                elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                    result.elements += 1
-                    result.errors += _element_errors(msg)
-                elif kind == "script_finished":
-                    if msg.script_finished == FINISHED:
-                        break
-                    if msg.script_finished == COMPILE_ERROR:
-                        result.errors.append("the script did not compile")
-                        break
+        try:
+            async with asyncio.timeout(timeout):
+                await _read_first_page(ws, result)
+        except TimeoutError:
+            result.errors.append(f"no page within {timeout:g} s")
+        except ConnectionClosedError as exc:
+            result.errors.append(f"the connection broke: {exc}")
         result.seconds = time.perf_counter() - start
     return result
+
+
+async def _read_first_page(ws: ClientConnection, result: SessionResult) -> None:
+    """Read ForwardMsgs until a run finishes successfully (or cannot run at all)."""
+    async for data in ws:
+        raw = data if isinstance(data, bytes) else data.encode()
+        result.bytes += len(raw)
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            result.runs += 1
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            result.elements += 1
+            result.errors += _element_errors(msg)
+        elif kind == "script_finished":
+            if msg.script_finished == FINISHED:
+                return
+            if msg.script_finished == COMPILE_ERROR:
+                result.errors.append("the script did not compile")
+                return
+    result.errors.append("the server closed the connection before the page")
 
 
 async def _round(
