@@ -110,13 +110,14 @@ def _args_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
 def _value_bytes(value: Any) -> bytes:
     # A DataFrame's repr is cut short for long frames, and its pickle differs between a
     # frame and its unpickled copy (each session gets a copy from st.cache_data), so a
-    # frame is hashed by content: column names and dtypes, then index and values per row.
+    # frame is keyed by its content as plain Python values: column names and dtypes, the
+    # index and every row's values.
     if isinstance(value, pd.DataFrame):
-        try:
-            rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
-        except TypeError:  # unhashable cells (lists): the pickle is exact, if less shared
-            return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        return repr(list(value.dtypes.items())).encode() + rows
+        value = (
+            [(str(name), str(dtype)) for name, dtype in value.dtypes.items()],
+            value.index.tolist(),
+            value.to_numpy(dtype=object).tolist(),
+        )
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
