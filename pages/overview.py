@@ -32,7 +32,7 @@ else:
     gran = opts.choice("gran", "Articles per", queries.GRANULARITIES, "month", widget="segmented")
     per = db.q(queries.articles_per_period, f, gran)
     st.plotly_chart(
-        charts.articles_per_period_bars(per, title=f"Articles per {gran}"),
+        db.figure(charts.articles_per_period_bars, per, title=f"Articles per {gran}"),
         key="pw_overview_per_chart",
     )
     widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
@@ -42,14 +42,14 @@ else:
     with left:
         top_c = db.q(queries.top_entities, f, "country", 15)
         st.plotly_chart(
-            charts.top_entities_bars(top_c, title="Most-mentioned countries"),
+            db.figure(charts.top_entities_bars, top_c, title="Most-mentioned countries"),
             key="pw_overview_countries",
         )
         widgets.csv_download(top_c, "top-countries", frame.description, key="dl_top_c")
     with right:
         top_o = db.q(queries.top_entities, f, "organisation", 15)
         st.plotly_chart(
-            charts.top_entities_bars(top_o, title="Most-mentioned organisations"),
+            db.figure(charts.top_entities_bars, top_o, title="Most-mentioned organisations"),
             key="pw_overview_orgs",
         )
         widgets.csv_download(top_o, "top-organisations", frame.description, key="dl_top_o")

@@ -23,9 +23,15 @@ def csv_download(
     the view's link (when this run knows it) in the first line."""
     when = now_utc()
     link = ui_frame.current_link()
+
+    def build() -> bytes:
+        return export.to_csv_bytes(df, description=description, generated_at=when, link=link)
+
+    # A callable is run only when the button is clicked (in its own thread), so a page
+    # run does not write a CSV per table per session that nobody may ever download.
     st.download_button(
         label,
-        data=export.to_csv_bytes(df, description=description, generated_at=when, link=link),
+        data=build,
         file_name=export.csv_filename(stem, description, when),
         mime="text/csv",
         key=key,
