@@ -75,7 +75,7 @@ def test_find_boxes_add_one_entity_per_enter(served: tuple[Server, int], browser
     context, page, _ = _open(browser, server.url + "/")
     try:
         _ready(page)
-        country_box = "[data-testid=stSidebar] input[placeholder^='Add a country']"
+        country_box = "[data-testid=stSidebar] input[aria-label='Add a country']"
         _type_enter(page, country_box, "China")
         page.wait_for_url(re.compile(r"country=CN"), timeout=WAIT_MS)
         assert _query(page) == {"country": ["CN"]}
@@ -85,12 +85,12 @@ def test_find_boxes_add_one_entity_per_enter(served: tuple[Server, int], browser
         page.wait_for_url(re.compile(r"country=US"), timeout=WAIT_MS)
         assert sorted(_query(page)["country"]) == ["CN", "US"]
 
-        org_box = "[data-testid=stSidebar] input[placeholder^='Add an organisation']"
+        org_box = "[data-testid=stSidebar] input[aria-label='Add an organisation']"
         _type_enter(page, org_box, "nato")
         page.wait_for_url(re.compile(r"org="), timeout=WAIT_MS)
         assert _query(page)["org"] == ["org:NATO"]
 
-        source_box = "[data-testid=stSidebar] input[placeholder^='Add a source']"
+        source_box = "[data-testid=stSidebar] input[aria-label='Add a source']"
         _type_enter(page, source_box, "news")
         page.wait_for_url(re.compile(r"source="), timeout=WAIT_MS)
         assert _query(page)["source"] == ["Beta News"]

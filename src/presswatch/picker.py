@@ -80,7 +80,7 @@ def _tier(f: _Folded, q: str) -> int | None:
 
 
 class Index:
-    """Entries folded once, ranked per query (the sidebar builds one per run)."""
+    """Entries folded once, to rank several queries against the same entries."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._items: list[_Folded] = []

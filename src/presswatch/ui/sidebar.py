@@ -93,7 +93,13 @@ def _add(key: str, entity_id: str) -> None:
         st.session_state[key] = [*chosen, entity_id]
 
 
-def _on_find(key: str, index: picker.Index, noun: str, name: dict[str, str]) -> None:
+def _on_find(
+    key: str,
+    options: list[str],
+    names: dict[str, str],
+    aliases: dict[str, tuple[str, ...]],
+    noun: str,
+) -> None:
     """Enter in a find box: add the best match (one per Enter), offer the others."""
     ss = st.session_state
     query = str(ss.get(key + FIND, ""))
@@ -103,13 +109,14 @@ def _on_find(key: str, index: picker.Index, noun: str, name: dict[str, str]) -> 
     if not query.strip():
         return
     chosen = set(ss.get(key, []))
-    hits = index.rank(query)
+    # Built here, not per run: only an Enter in the box needs the folded names.
+    hits = picker.rank(query, picker.entries(options, names, aliases))
     if not hits:
         ss[key + NOTE] = f"No {noun} matches “{query.strip()}”."
         return
     best = hits[0]
     if best in chosen:
-        ss[key + NOTE] = f"{name.get(best, best)} is already chosen."
+        ss[key + NOTE] = f"{names.get(best, best)} is already chosen."
     else:
         _add(key, best)
     ss[key + MORE] = [h for h in hits[1:] if h not in chosen][:MAX_MORE]
@@ -134,6 +141,7 @@ def _entity_picker(
     names: dict[str, str],
     aliases: dict[str, tuple[str, ...]],
     placeholder: str,
+    find_placeholder: str = "Name, alias or code + Enter",
 ) -> list[str]:
     """A multiselect plus its find box (see the module docstring); returns the chosen ids."""
     sb = st.sidebar
@@ -152,7 +160,6 @@ def _entity_picker(
         filter_mode="prefix",
         select_all=False,
     )
-    index = picker.Index(picker.entries(options, names, aliases))
     ss = st.session_state
     for suffix, empty in ((FIND, ""), (MORE, []), (NOTE, "")):
         ss.setdefault(key + suffix, empty)
@@ -161,10 +168,10 @@ def _entity_picker(
         add,
         key=key + FIND,
         max_chars=FIND_MAX_CHARS,
-        placeholder=f"{add}: name, alias or code, then Enter",
+        placeholder=find_placeholder,
         label_visibility="collapsed",
         on_change=_on_find,
-        args=(key, index, noun, names),
+        args=(key, options, names, aliases, noun),
     )
     allowed = set(options)
     more = [m for m in ss[key + MORE] if m in allowed and m not in picked]
@@ -252,6 +259,7 @@ def draw(known: KnownValues) -> Filters:
         names={},
         aliases={},
         placeholder="All sources",
+        find_placeholder="Name + Enter",
     )
     picked_countries = _entity_picker(
         "Countries",
