@@ -1,0 +1,247 @@
+"""Comparing slices (presswatch.compare and its dashboard part) on a small on-disk store.
+
+Eight articles, two outlets; every expected share below is counted by hand:
+
+====  ==========  =====  ========================
+id    date        source countries
+====  ==========  =====  ========================
+a1    2021-02-01  Alpha  Russia, Iran
+a2    2021-02-10  Alpha  Russia
+a3    2021-05-03  Alpha  France
+a4    2022-03-01  Alpha  Iran, Russia
+b1    2021-02-15  Beta   Iran, Russia
+b2    2022-03-05  Beta   France, Germany
+b3    2022-03-20  Beta   Russia, France
+b4    2022-06-01  Beta   (none)
+====  ==========  =====  ========================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from presswatch import compare, queries
+from presswatch.filters import Filters
+from presswatch.models import Article, ParsedDate
+from presswatch.pipeline import ingest_articles
+from presswatch.store import open_store
+
+
+def _art(name: str, when: str, source: str, text: str) -> Article:
+    return Article(
+        text=text,
+        title=f"Report {name}",
+        date=ParsedDate(datetime.fromisoformat(when), "day"),
+        source=source,
+        origin_file=f"{name}.txt",
+        language="en",
+    )
+
+
+ARTICLES = [
+    _art("a1", "2021-02-01", "Alpha", "Russia and Iran held talks on Tuesday."),
+    _art("a2", "2021-02-10", "Alpha", "Russia sent a delegation to the meeting."),
+    _art("a3", "2021-05-03", "Alpha", "France hosted a trade fair."),
+    _art("a4", "2022-03-01", "Alpha", "Iran and Russia signed a deal."),
+    _art("b1", "2021-02-15", "Beta", "Iran and Russia met again on Friday."),
+    _art("b2", "2022-03-05", "Beta", "France and Germany met in the spring."),
+    _art("b3", "2022-03-20", "Beta", "Russia and France talked about trade."),
+    _art("b4", "2022-06-01", "Beta", "The weather was fine all week."),
+]
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("compare") / "compare.duckdb"
+    conn = open_store(path)
+    try:
+        ingest_articles(conn, ARTICLES, origin="test")
+    finally:
+        conn.close()
+    return path
+
+
+@pytest.fixture
+def conn(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = duckdb.connect(str(db_path), read_only=True)
+    yield c
+    c.close()
+
+
+ALPHA = Filters(sources=("Alpha",))
+BETA = Filters(sources=("Beta",))
+
+
+def _shares(df: pd.DataFrame, entity: str = "RU") -> dict[tuple[str, int], float]:
+    part = df[df["entity_id"] == entity]
+    return {
+        (str(s), pd.Timestamp(p).year): float(v)
+        for s, p, v in zip(part["series"], part["period"], part["value"], strict=True)
+    }
+
+
+# --------------------------------------------------------------------------- query layer
+
+
+def test_mentions_share_is_normalised_within_each_slice(conn: duckdb.DuckDBPyConnection) -> None:
+    slices = [compare.Slice("Alpha", ALPHA), compare.Slice("Beta", BETA)]
+    df = compare.mentions_by_slice(conn, slices, ["RU", "IR"], "year", "share")
+    # Alpha 2021: a1, a2 of a1-a3 mention Russia; 2022: a4 of a4. Beta 2021: b1 of b1;
+    # 2022: b3 of b2-b4.
+    assert _shares(df) == pytest.approx(
+        {
+            ("Alpha — Russia", 2021): 2 / 3,
+            ("Alpha — Russia", 2022): 1.0,
+            ("Beta — Russia", 2021): 1.0,
+            ("Beta — Russia", 2022): 1 / 3,
+        }
+    )
+    iran = _shares(df, "IR")
+    assert iran[("Alpha — Iran", 2021)] == pytest.approx(1 / 3)
+    assert iran[("Beta — Iran", 2022)] == 0.0
+    beta = df[(df["slice"] == "Beta") & (df["entity_id"] == "RU")]
+    assert list(beta["total_articles"]) == [1, 3] and list(beta["articles"]) == [1, 1]
+
+
+def test_mentions_per_source_is_share_of_each_outlets_output(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    one = [compare.Slice("All", Filters())]
+    df = compare.mentions_by_slice(conn, one, ["RU"], "year", "share", split="source")
+    assert sorted(set(df["source"])) == ["Alpha", "Beta"]
+    # One slice: the lines are named by outlet alone; the same shares as the slices above.
+    assert _shares(df) == pytest.approx(
+        {
+            ("Alpha — Russia", 2021): 2 / 3,
+            ("Alpha — Russia", 2022): 1.0,
+            ("Beta — Russia", 2021): 1.0,
+            ("Beta — Russia", 2022): 1 / 3,
+        }
+    )
+    # Two slices split by source: slice, outlet and entity in the line's name.
+    two = [compare.Slice("2021", Filters(date_to=date(2021, 12, 31))), compare.Slice("B", BETA)]
+    df2 = compare.mentions_by_slice(conn, two, ["RU"], "year", "share", split="source")
+    assert set(df2["series"]) == {"2021 — Alpha — Russia", "2021 — Beta — Russia",
+                                  "B — Beta — Russia"}  # fmt: skip
+    # The undivided whole for comparison: 2021 has 3 of 4 articles mentioning Russia.
+    whole = compare.mentions_by_slice(conn, one, ["RU"], "year", "share")
+    assert _shares(whole)[("All — Russia", 2021)] == pytest.approx(3 / 4)
+
+
+def test_cooccurrence_share_per_slice_over_the_same_countries(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    slices = [compare.Slice("Alpha", ALPHA), compare.Slice("Beta", BETA)]
+    df = compare.cooccurrence_by_slice(conn, slices, "article", 4, "share")
+    pairs = {(s, a, b): v for s, a, b, v in zip(df["slice"], df["a"], df["b"], df["value"],
+                                                 strict=True)}  # fmt: skip
+    # Both slices have the same four countries and so the same six pairs.
+    assert len(pairs) == 12
+    # Alpha: Iran & Russia in a1, a4 of 4 articles; Beta: in b1 of 4; France & Germany b2 of 4.
+    assert pairs[("Alpha", "IR", "RU")] == pytest.approx(0.5)
+    assert pairs[("Beta", "IR", "RU")] == pytest.approx(0.25)
+    assert pairs[("Beta", "DE", "FR")] == pytest.approx(0.25)
+    assert pairs[("Beta", "FR", "RU")] == pytest.approx(0.25)
+    # A pair never seen in a slice is blank (below the minimum of one), not zero.
+    assert pd.isna(pairs[("Alpha", "DE", "FR")])
+    alpha = df[df["slice"] == "Alpha"]
+    assert set(alpha["n_units"]) == {4}
+    # Germany is not in Alpha at all: it is there with no units, so the matrices line up.
+    de = alpha[(alpha["a"] == "DE") & (alpha["b"] == "FR")].iloc[0]
+    assert (de["n_a"], de["n_b"], de["n_ab"]) == (0, 1, 0)
+    raw = compare.cooccurrence_by_slice(conn, slices, "article", 4, "raw")
+    assert dict(zip(raw["slice"] + raw["a"] + raw["b"], raw["value"], strict=True))[
+        "BetaIRRU"
+    ] == pytest.approx(1.0)
+
+
+def test_cooccurrence_with_given_countries(conn: duckdb.DuckDBPyConnection) -> None:
+    df = queries.cooccurrence(conn, ALPHA, "article", 2, "raw", 1, entity_ids=["RU", "DE", "IR"])
+    assert sorted(zip(df["a"], df["b"], strict=True)) == [("DE", "IR"), ("DE", "RU"), ("IR", "RU")]
+    row = df[(df["a"] == "IR") & (df["b"] == "RU")].iloc[0]
+    assert (row["n_ab"], row["n_a"], row["n_b"]) == (2, 2, 3)
+    assert df[df["a"] == "DE"]["a_name"].iloc[0] == "Germany"
+
+
+# --------------------------------------------------------------------------- URL
+
+
+def _known(conn: duckdb.DuckDBPyConnection) -> queries.KnownValues:
+    return queries.known_values(conn)
+
+
+def test_url_round_trip_and_merge(conn: duckdb.DuckDBPyConnection) -> None:
+    known = _known(conn)
+    spec = compare.CompareSpec(
+        "Wire",
+        (
+            compare.SliceSpec("b", "Ministry", Filters(sources=("Beta",))),
+            compare.SliceSpec(
+                "c",
+                "",
+                Filters(
+                    date_from=date(2022, 1, 1),
+                    date_to=date(2022, 12, 31),
+                    countries=("RU", "IR"),
+                    country_match="all",
+                ),
+            ),
+        ),
+    )
+    params = compare.to_params(spec)
+    assert params == {
+        "cmp": "2",
+        "a.label": "Wire",
+        "b.label": "Ministry",
+        "b.source": ["Beta"],
+        "c.from": "2022-01-01",
+        "c.to": "2022-12-31",
+        "c.country": ["IR", "RU"],
+        "c.match": "all",
+    }
+    back, notes = compare.parse(params, known)
+    assert back == spec and notes == []
+    assert compare.to_params(compare.CompareSpec()) == {}
+
+    base = Filters(sources=("Alpha",), countries=("FR",), include_capitals=False)
+    a, b, c = compare.resolve(base, back, known.names)
+    assert (a.label, a.filters) == ("Wire", base)
+    # B replaces the source only; the country and the capitals rule stay A's.
+    assert b.label == "Ministry"
+    assert b.filters == Filters(sources=("Beta",), countries=("FR",), include_capitals=False)
+    assert c.filters.sources == ("Alpha",) and c.filters.countries == ("IR", "RU")
+    assert c.label == "C: 2022 · mentioning Iran and Russia"
+
+
+def test_hostile_url_values_fall_back_with_notes(conn: duckdb.DuckDBPyConnection) -> None:
+    known = _known(conn)
+    params = {
+        "cmp": "2",
+        "b.source": ["Beta", "<script>alert(1)</script>", "Nope"],
+        "b.from": "2021-13-45",
+        "b.capitals": "0",
+        "b.label": "=HYPERLINK(\x00)" + "x" * 5000,
+        "c.country": ["ZZ"] * 80,
+        "c.to": "99999",
+        "d.source": "Alpha",  # beyond cmp=2: not a slice
+    }
+    spec, notes = compare.parse(params, known)
+    b, c = spec.slices
+    assert b.overrides == Filters(sources=("Beta",)) and b.label == ""
+    assert c.overrides == Filters()
+    text = "\n".join(notes)
+    assert "Slice B: Ignored unknown source '<script>alert(1)</script>'" in text
+    assert "Slice B: ignored 'b.capitals'" in text
+    assert "Slice B: Ignored the start date '2021-13-45'" in text
+    assert "Slice B: Ignored an over-long value for 'label'" in text
+    assert "Slice C: Only the first 50 values of 'country' were used." in text
+    assert "Slice C: Ignored the end date '99999'" in text
+    assert len(spec.slices) == 2
+    over, notes = compare.parse({"cmp": "99"}, known)
+    assert over == compare.CompareSpec() and "Ignored cmp='99'" in notes[0]
