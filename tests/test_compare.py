@@ -18,19 +18,26 @@ b4    2022-06-01  Beta   (none)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from presswatch import compare, queries
+from presswatch import compare, export, queries
 from presswatch.filters import Filters
 from presswatch.models import Article, ParsedDate
 from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 60
 
 
 def _art(name: str, when: str, source: str, text: str) -> Article:
@@ -56,15 +63,24 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("compare") / "compare.duckdb"
+def _build(path: Path) -> Path:
     conn = open_store(path)
     try:
         ingest_articles(conn, ARTICLES, origin="test")
     finally:
         conn.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("compare") / "compare.duckdb")
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Its own file: the dashboard keeps a read-write connection to it for the process."""
+    return _build(tmp_path_factory.mktemp("compare_app") / "app.duckdb")
 
 
 @pytest.fixture
@@ -245,3 +261,98 @@ def test_hostile_url_values_fall_back_with_notes(conn: duckdb.DuckDBPyConnection
     assert len(spec.slices) == 2
     over, notes = compare.parse({"cmp": "99"}, known)
     assert over == compare.CompareSpec() and "Ignored cmp='99'" in notes[0]
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@pytest.fixture
+def use_db(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PRESSWATCH_DB", str(app_db))
+    return app_db
+
+
+def _run(page: str, params: Mapping[str, str | list[str]]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.query_params.update(params)
+    at = at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    for df in at.dataframe:
+        if all(c in df.value.columns for c in columns):
+            return df.value
+    raise AssertionError(f"no dataframe with columns {columns}")
+
+
+def _unmd(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
+
+
+def test_mentions_page_compare_link(use_db: Path) -> None:
+    link = {"source": "Alpha", "cmp": "1", "b.source": "Beta", "b.label": "<b>Beta</b>",
+            "e": "RU", "gran": "year"}  # fmt: skip
+    at = _run("mentions", link)
+    table = _frame_with(at, "A: source Alpha — Russia", "<b>Beta</b> — Russia")
+    assert list(table["A: source Alpha — Russia"]) == pytest.approx([2 / 3, 1.0])
+    assert list(table["<b>Beta</b> — Russia"]) == pytest.approx([1.0, 1 / 3])
+    slices = _frame_with(at, "slice", "articles", "filters")
+    assert list(slices["articles"]) == [4, 4]
+    assert at.multiselect(key="pw_mentions_b.source").value == ["Beta"]
+    q = at.query_params
+    assert (q["cmp"], q["b.source"], q["b.label"]) == ("1", "Beta", "<b>Beta</b>")
+    assert not at.warning
+
+    # Per source: share of each outlet's output (here: A alone, so only Alpha).
+    at.number_input(key="pw_mentions_cmp").set_value(0)
+    at.segmented_control(key="pw_mentions_split").set_value("source")
+    at = at.run()
+    assert not at.exception
+    table = _frame_with(at, "Alpha — Russia")
+    assert list(table["Alpha — Russia"]) == pytest.approx([2 / 3, 1.0])
+    assert at.query_params["split"] == "source" and "cmp" not in at.query_params
+
+
+def test_cooccurrence_page_compare_link_and_csv(use_db: Path) -> None:
+    link = {"cmp": "1", "a.label": "Alpha", "source": "Alpha", "b.source": "Beta",
+            "b.label": "Beta", "top": "4"}  # fmt: skip
+    at = _run("cooccurrence", link)
+    table = _frame_with(at, "slice", "a_name", "b_name", "share")
+    got = {(s, a, b): v for s, a, b, v in zip(table["slice"], table["a_name"],
+                                              table["b_name"], table["share"],
+                                              strict=True)}  # fmt: skip
+    assert got[("Alpha", "Iran", "Russia")] == pytest.approx(0.5)
+    assert got[("Beta", "Iran", "Russia")] == pytest.approx(0.25)
+
+    buttons = [b for b in at.get("download_button") if b.proto.label == "Download data (CSV)"]
+    assert len(buttons) == 3  # the pairs, the partners and the compared table
+
+
+def test_compared_csv_names_each_slice_and_is_formula_safe(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    slices = [compare.Slice("=HYPERLINK(1)", ALPHA), compare.Slice("B", BETA)]
+    pairs = compare.cooccurrence_by_slice(conn, slices, "article", 4, "share")
+    table = compare.with_slice_filters(pairs, slices, queries.known_values(conn).names)
+    link = "http://h/cooccurrence?cmp=1&b.source=Beta"
+    data = export.to_csv_bytes(table, description="d", generated_at=datetime(2026, 1, 1),
+                               link=link)  # fmt: skip
+    lines = data.decode("utf-8-sig").splitlines()
+    assert next(csv.reader([lines[0]]))[0].startswith(f"# presswatch export · d · link {link} · ")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    assert {(r["slice"], r["slice_filters"]) for r in rows} == {
+        ("'=HYPERLINK(1)", "source Alpha"),
+        ("B", "source Beta"),
+    }
+    assert len(rows) == 12
+
+
+def test_compare_page_hostile_link_gives_notes(use_db: Path) -> None:
+    link = {"cmp": "1", "b.source": "=cmd|' /C calc'!A0", "b.from": "20x1", "e": "RU"}
+    at = _run("mentions", link)
+    text = "\n".join(_unmd(w.value) for w in at.warning)
+    assert "Slice B: Ignored unknown source" in text and "Slice B: Ignored the start date" in text
+    assert at.multiselect(key="pw_mentions_b.source").value == []

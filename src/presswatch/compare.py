@@ -149,7 +149,7 @@ def merge(base: Filters, overrides: Filters) -> Filters:
 
 
 def _auto_label(f: Filters, names: Mapping[str, str]) -> str:
-    text = describe(f, None, names)
+    text = describe_filters(f, names)
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
@@ -171,9 +171,25 @@ def resolve(base: Filters, spec: CompareSpec, names: Mapping[str, str]) -> tuple
     return tuple(out)
 
 
+def describe_filters(f: Filters, names: Mapping[str, str]) -> str:
+    """A slice's filters in words, without an article count ("2022 · source MFA")."""
+    return describe(f, None, names)
+
+
 def describe_slices(slices: Sequence[Slice], names: Mapping[str, str]) -> str:
     """One line naming every slice and its filters, for export headers."""
-    return " | ".join(f"{s.label} = {describe(s.filters, None, names)}" for s in slices)
+    return " | ".join(f"{s.label} = {describe_filters(s.filters, names)}" for s in slices)
+
+
+def with_slice_filters(
+    df: pd.DataFrame, slices: Sequence[Slice], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """A compared table with each row's slice filters in words (column ``slice_filters``),
+    so an exported file says what every slice was."""
+    text = {s.label: describe_filters(s.filters, names) for s in slices}
+    out = df.copy()
+    out.insert(1, "slice_filters", [text.get(str(v), "") for v in out["slice"]])
+    return out
 
 
 # --------------------------------------------------------------------------- mentions
