@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from presswatch import compare, export, queries
+from presswatch import charts, compare, export, queries
 from presswatch.filters import Filters
 from presswatch.models import Article, ParsedDate
 from presswatch.pipeline import ingest_articles
@@ -356,3 +356,68 @@ def test_compare_page_hostile_link_gives_notes(use_db: Path) -> None:
     text = "\n".join(_unmd(w.value) for w in at.warning)
     assert "Slice B: Ignored unknown source" in text and "Slice B: Ignored the start date" in text
     assert at.multiselect(key="pw_mentions_b.source").value == []
+
+
+def test_compare_widgets_write_the_url_and_survive_a_page_switch(use_db: Path) -> None:
+    at = _run("mentions", {"source": "Alpha", "e": "RU", "gran": "year"})
+    assert not any("Compared slices" in s.value for s in at.subheader)
+    at.number_input(key="pw_mentions_cmp").set_value(1)
+    at = at.run()
+    at.multiselect(key="pw_mentions_b.source").set_value(["Beta"])
+    at.date_input(key="pw_mentions_b.from").set_value(date(2022, 1, 1))
+    at = at.run()
+    assert not at.exception
+    q = at.query_params
+    assert (q["cmp"], q["b.source"], q["b.from"]) == ("1", "Beta", "2022-01-01")
+    # B: Beta in 2022 only: b3 of b2-b4 mentions Russia.
+    table = _frame_with(at, "B: from 2022 · source Beta — Russia")
+    assert table["B: from 2022 · source Beta — Russia"].dropna().tolist() == pytest.approx([1 / 3])
+    at = at.switch_page("pages/overview.py").run()
+    at = at.switch_page("pages/mentions.py").run()
+    assert not at.exception
+    assert at.number_input(key="pw_mentions_cmp").value == 1
+    assert at.multiselect(key="pw_mentions_b.source").value == ["Beta"]
+    assert at.query_params["b.source"] == "Beta"
+    # The slices carry over to the other compared page, like the sidebar filters.
+    at = at.switch_page("pages/cooccurrence.py").run()
+    assert not at.exception
+    assert at.multiselect(key="pw_cooccurrence_b.source").value == ["Beta"]
+    assert _frame_with(at, "slice", "share")["slice"].unique().tolist() == [
+        "A: source Alpha",
+        "B: from 2022 · source Beta",
+    ]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def test_compared_lines_colour_one_dimension_and_dash_the_other(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    slices = [compare.Slice("Alpha", ALPHA), compare.Slice("Beta", BETA)]
+    df = compare.mentions_by_slice(conn, slices, ["RU", "IR", "FR"], "year", "share")
+    fig = charts.lines_by_slice(df)
+    style = {t.name: (t.line.color, t.line.dash) for t in fig.data}
+    # Three entities, two slices: an entity keeps its colour, a slice its dash pattern.
+    assert style["Alpha — Russia"][0] == style["Beta — Russia"][0]
+    assert style["Alpha — Russia"][0] != style["Alpha — Iran"][0]
+    assert {style[f"Alpha — {e}"][1] for e in ("Russia", "Iran", "France")} == {"solid"}
+    assert {style[f"Beta — {e}"][1] for e in ("Russia", "Iran", "France")} == {"dash"}
+    # One entity, two outlets: the outlets get the colours.
+    one = compare.mentions_by_slice(conn, [compare.Slice("All", Filters())], ["RU"], "year",
+                                    "share", split="source")  # fmt: skip
+    colours = {t.name: t.line.color for t in charts.lines_by_slice(one).data}
+    assert colours["Alpha — Russia"] != colours["Beta — Russia"]
+
+
+def test_side_by_side_heatmaps_share_one_colour_scale(conn: duckdb.DuckDBPyConnection) -> None:
+    slices = [compare.Slice("Alpha", ALPHA), compare.Slice("Beta", BETA)]
+    pairs = compare.cooccurrence_by_slice(conn, slices, "article", 4, "share")
+    figs = charts.same_colour_scale(
+        [
+            charts.cooccurrence_heatmap(queries.cooccurrence_matrix(pairs[pairs["slice"] == s]))
+            for s in ("Alpha", "Beta")
+        ]
+    )
+    # Alpha's largest cell is 0.5, Beta's 0.25: both scales run from 0 to 0.5.
+    assert [(f.data[0].zmin, f.data[0].zmax) for f in figs] == [(0.0, 0.5), (0.0, 0.5)]

@@ -3,13 +3,14 @@
 Slice A is the sidebar's filter set; each extra slice (B, C, D) replaces some of its fields.
 The slices live in the URL (``cmp``, ``a.label``, ``b.source``, …: see presswatch.compare),
 so a copied link reproduces the comparison. Widgets follow ``state.Options``' rules: seeded
-from the URL when the run adopts it, else from what the user chose on an earlier visit to
-the page, and written back to the URL at the end of the run.
+from the URL when the run adopts it, else from the comparison last drawn (on either page,
+as the sidebar filters carry over), and written back to the URL at the end of the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,9 +23,11 @@ from presswatch.filters import Filters, KnownValues
 from presswatch.ui import widgets
 from presswatch.ui.frame import Frame
 from presswatch.ui.render import md_escape, period_label
-from presswatch.ui.state import MEMORY_KEY, Options
+from presswatch.ui.state import Options
 
-_MEMORY = "compare"  # the page memory's entry for the comparison (see state.Options)
+# The comparison last drawn, for a visit without a link: shared by the pages, so slices set
+# up on Mentions are there on Co-occurrence too (like the sidebar filters).
+_MEMORY = "_pw_compare"
 _DAY_MIN, _DAY_MAX = date(1800, 1, 1), date(2200, 12, 31)
 _CO_LABELS = {
     "share": "Share of the slice's units with both",
@@ -56,32 +59,42 @@ def _widget_values(spec: CompareSpec) -> dict[str, Any]:
     return values
 
 
-def _memory(opts: Options) -> dict[str, Any]:
-    memory: dict[str, dict[str, Any]] = st.session_state.setdefault(MEMORY_KEY, {})
-    return memory.setdefault(opts.page, {})
+@dataclass
+class _Widgets:
+    """Compare widget keys, each seeded right before its widget is drawn.
+
+    A value put into session state for a widget the run does not draw outlives the
+    widget's own state (Streamlit cleans only that) and would come back, stale, after a
+    page switch; so nothing is seeded for a slice that is not shown.
+    """
+
+    opts: Options
+    values: dict[str, Any]
+    force: bool  # adopting the URL: its values replace what the widgets hold
+
+    def key(self, name: str) -> str:
+        wkey = self.opts.wkey(name)
+        if self.force or wkey not in st.session_state:
+            st.session_state[wkey] = self.values.get(name)
+        return wkey
 
 
-def _seed(opts: Options, known: KnownValues, raw: dict[str, list[str]]) -> CompareSpec:
-    """Put the comparison of the URL (adopting) or of the page memory into the widgets."""
-    ss = st.session_state
+def _seed(
+    opts: Options, known: KnownValues, raw: dict[str, list[str]]
+) -> tuple[CompareSpec, _Widgets]:
+    """The comparison of the URL (when adopting it) or of the page memory, and its widgets."""
     if opts.adopt:
         spec, notes = compare.parse(raw, known)
         opts.notes.extend(notes)
-        for key, value in _widget_values(spec).items():
-            ss[opts.wkey(key)] = value
-        return spec
-    spec = _memory(opts).get(_MEMORY, CompareSpec())
-    for key, value in _widget_values(spec).items():
-        if opts.wkey(key) not in ss:
-            ss[opts.wkey(key)] = value
-    return spec
+    else:
+        remembered = st.session_state.get(_MEMORY)
+        spec = remembered if isinstance(remembered, CompareSpec) else CompareSpec()
+    return spec, _Widgets(opts, _widget_values(spec), opts.adopt)
 
 
-def _picker(
-    opts: Options, key: str, label: str, options: Sequence[str], **kwargs: Any
-) -> list[str]:
+def _picker(w: _Widgets, name: str, label: str, options: Sequence[str], **kwargs: Any) -> list[str]:
     """A multiselect whose stale values (e.g. from an older database) are dropped first."""
-    wkey = opts.wkey(key)
+    wkey = w.key(name)
     current = st.session_state.get(wkey)
     allowed = set(options)
     if not isinstance(current, list) or any(v not in allowed for v in current):
@@ -89,8 +102,8 @@ def _picker(
     return list(st.multiselect(label, list(options), key=wkey, **kwargs))
 
 
-def _day(opts: Options, key: str, label: str) -> date | None:
-    wkey = opts.wkey(key)
+def _day(w: _Widgets, name: str, label: str) -> date | None:
+    wkey = w.key(name)
     if not (st.session_state.get(wkey) is None or isinstance(st.session_state[wkey], date)):
         st.session_state[wkey] = None
     value = st.date_input(
@@ -99,28 +112,36 @@ def _day(opts: Options, key: str, label: str) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def _slice_widgets(opts: Options, known: KnownValues, letter: str, before: SliceSpec) -> SliceSpec:
+def _text(w: _Widgets, name: str, label: str, max_chars: int, **kwargs: Any) -> str:
+    wkey = w.key(name)
+    if not isinstance(st.session_state.get(wkey), str):
+        st.session_state[wkey] = ""
+    return str(st.text_input(label, key=wkey, max_chars=max_chars, **kwargs)).strip()
+
+
+def _slice_widgets(w: _Widgets, known: KnownValues, letter: str, before: SliceSpec) -> SliceSpec:
     """One extra slice's label and overrides (an empty field keeps A's value)."""
     name = letter.upper()
     st.markdown(f"**Slice {name}** — fields left empty are the same as in A")
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
-        label = st.text_input(
-            f"Label of {name}", key=opts.wkey(f"{letter}.label"), max_chars=compare.MAX_LABEL_CHARS
-        ).strip()
+        label = _text(w, f"{letter}.label", f"Label of {name}", compare.MAX_LABEL_CHARS)
     with c2:
-        d_from = _day(opts, f"{letter}.from", "From")
+        d_from = _day(w, f"{letter}.from", "From")
     with c3:
-        d_to = _day(opts, f"{letter}.to", "To")
+        d_to = _day(w, f"{letter}.to", "To")
     if d_from and d_to and d_from > d_to:
         d_from, d_to = d_to, d_from
-    by_name = lambda i: known.name(i).casefold()  # noqa: E731
+
+    def by_name(entity_id: str) -> str:
+        return known.name(entity_id).casefold()
+
     c4, c5, c6 = st.columns(3)
     with c4:
-        sources = _picker(opts, f"{letter}.source", "Sources", sorted(known.sources))
+        sources = _picker(w, f"{letter}.source", "Sources", sorted(known.sources))
     with c5:
         countries = _picker(
-            opts,
+            w,
             f"{letter}.country",
             "Mentioning countries",
             sorted(known.countries, key=by_name),
@@ -128,7 +149,7 @@ def _slice_widgets(opts: Options, known: KnownValues, letter: str, before: Slice
         )
     with c6:
         orgs = _picker(
-            opts,
+            w,
             f"{letter}.org",
             "Mentioning organisations",
             sorted(known.organisations, key=by_name),
@@ -140,7 +161,7 @@ def _slice_widgets(opts: Options, known: KnownValues, letter: str, before: Slice
     if known.groups:
         with c7:
             groups = _picker(
-                opts,
+                w,
                 f"{letter}.group",
                 "Watch-list groups",
                 sorted(known.groups, key=by_name),
@@ -148,11 +169,9 @@ def _slice_widgets(opts: Options, known: KnownValues, letter: str, before: Slice
             )
     if len(known.languages) > 1:
         with c8:
-            languages = _picker(opts, f"{letter}.lang", "Languages", sorted(known.languages))
+            languages = _picker(w, f"{letter}.lang", "Languages", sorted(known.languages))
     with c9:
-        text = st.text_input(
-            "Text query", key=opts.wkey(f"{letter}.q"), max_chars=textquery.MAX_QUERY_CHARS
-        ).strip()
+        text = _text(w, f"{letter}.q", "Text query", textquery.MAX_QUERY_CHARS)
     if text and textquery.parse(text).empty:
         text = ""
     overrides = Filters(
@@ -174,9 +193,9 @@ def controls(frame: Frame) -> tuple[tuple[Slice, ...], Any]:
     """Draw the "Compare slices" box; the slices (A first) and the box, for page options."""
     view = frame.view
     opts, known = view.options, view.known
-    before = _seed(opts, known, view.raw)
+    before, w = _seed(opts, known, view.raw)
     prior = {s.key: s for s in before.slices}
-    n_key = opts.wkey("cmp")
+    n_key = w.key("cmp")
     current = st.session_state.get(n_key)
     if not isinstance(current, int) or not 0 <= current <= compare.MAX_EXTRA:
         st.session_state[n_key] = 0
@@ -197,18 +216,19 @@ def controls(frame: Frame) -> tuple[tuple[Slice, ...], Any]:
                 )
             )
         with t2:
-            base_label = st.text_input(
+            base_label = _text(
+                w,
+                "a.label",
                 "Label of A",
-                key=opts.wkey("a.label"),
-                max_chars=compare.MAX_LABEL_CHARS,
+                compare.MAX_LABEL_CHARS,
                 placeholder="A: " + compare.describe_filters(view.filters, known.names),
-            ).strip()
+            )
         extra = [
-            _slice_widgets(opts, known, letter, prior.get(letter, SliceSpec(letter)))
+            _slice_widgets(w, known, letter, prior.get(letter, SliceSpec(letter)))
             for letter in compare.EXTRA_LETTERS[:n]
         ]
     spec = CompareSpec(base_label, tuple(extra))
-    _memory(opts)[_MEMORY] = spec
+    st.session_state[_MEMORY] = spec
     opts.out.update(compare.to_params(spec))
     opts.consumed |= compare.url_keys(before) | compare.url_keys(spec)
     return compare.resolve(view.filters, spec, known.names), box
@@ -273,10 +293,7 @@ def mentions(frame: Frame, entity_ids: Sequence[str], granularity: str, rolling:
         rolling,
         split,
     )
-    shown = series.drop(columns="label").rename(columns={"series": "label"})
-    st.plotly_chart(
-        charts.line_over_time(shown, measure=measure, title=""), key="pw_compare_mentions"
-    )
+    st.plotly_chart(charts.lines_by_slice(series, measure=measure), key="pw_compare_mentions")
     if series.empty:
         st.caption("No data.")
     else:
@@ -313,16 +330,21 @@ def cooccurrence(frame: Frame, scope: str, top_n: int, min_count: int) -> None:
     st.subheader("Compared slices")
     _slice_summary(frame, slices)
     pairs = frame.db.q(compare.cooccurrence_by_slice, slices, scope, top_n, measure, min_count)
+    figs = charts.same_colour_scale(
+        [
+            charts.cooccurrence_heatmap(
+                queries.cooccurrence_matrix(pairs[pairs["slice"] == s.label], "value"),
+                measure=measure,
+            )
+            for s in slices
+        ],
+        measure,
+    )
     columns = st.columns(2)
-    for i, s in enumerate(slices):
-        part = pairs[pairs["slice"] == s.label]
+    for i, (s, fig) in enumerate(zip(slices, figs, strict=True)):
         with columns[i % 2]:
             st.markdown(f"**{md_escape(s.label)}**")
-            matrix = queries.cooccurrence_matrix(part, "value")
-            st.plotly_chart(
-                charts.cooccurrence_heatmap(matrix, measure=measure, title=""),
-                key=f"pw_compare_co_{i}",
-            )
+            st.plotly_chart(fig, key=f"pw_compare_co_{i}")
     st.caption(
         "The same countries in every slice: the most prominent over all slices (by their "
         "share of each slice's units). Blank cells: fewer co-occurrences than the minimum."
