@@ -421,3 +421,44 @@ def test_side_by_side_heatmaps_share_one_colour_scale(conn: duckdb.DuckDBPyConne
     )
     # Alpha's largest cell is 0.5, Beta's 0.25: both scales run from 0 to 0.5.
     assert [(f.data[0].zmin, f.data[0].zmax) for f in figs] == [(0.0, 0.5), (0.0, 0.5)]
+
+
+def test_offsets_lay_periods_of_different_years_over_each_other(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    y2021 = Filters(date_from=date(2021, 1, 1), date_to=date(2021, 12, 31))
+    y2022 = Filters(date_from=date(2022, 1, 1), date_to=date(2022, 12, 31))
+    slices = [compare.Slice("2021", y2021), compare.Slice("2022", y2022)]
+    df = compare.with_offsets(
+        compare.mentions_by_slice(conn, slices, ["RU"], "month", "share"), slices, "month"
+    )
+    got = {(s, o): v for s, o, v in zip(df["slice"], df["offset"], df["value"], strict=True)}
+    # Counted from January: 2021 starts in February (a1, a2, b1: all mention Russia), 2022
+    # in March (a4, b2, b3: two of three).
+    assert min(o for s, o in got if s == "2021") == 1 and got[("2021", 1)] == 1.0
+    assert min(o for s, o in got if s == "2022") == 2
+    assert got[("2022", 2)] == pytest.approx(2 / 3)
+    # Without a start date a slice counts from its first period.
+    alpha = compare.with_offsets(
+        compare.mentions_by_slice(conn, [compare.Slice("A", ALPHA)], ["RU"], "quarter"),
+        [compare.Slice("A", ALPHA)],
+        "quarter",
+    )
+    assert list(alpha["offset"]) == list(range(len(alpha)))
+    # Weeks start on Monday: 2021-01-01 lies in the week of 2020-12-28, two before 2021-01-11.
+    weeks = compare.with_offsets(df.assign(period=pd.Timestamp("2021-01-11")), slices, "week")
+    assert set(weeks[weeks["slice"] == "2021"]["offset"]) == {2}
+    fig = charts.lines_by_slice(df, offset_unit="month")
+    trace = next(t for t in fig.data if t.name == "2022 — Russia")
+    assert trace.x[0] == 2 and trace.text[0] == "2022-03-01"
+    assert "%{text}" in trace.hovertemplate and fig.layout.xaxis.title.text.startswith("Months")
+
+
+def test_mentions_page_aligned_axis_link(use_db: Path) -> None:
+    link = {"from": "2021-01-01", "to": "2021-12-31", "cmp": "1", "b.from": "2022-01-01",
+            "b.to": "2022-12-31", "e": "RU", "caxis": "start"}  # fmt: skip
+    at = _run("mentions", link)
+    table = _frame_with(at, "A: 2021 — Russia", "B: 2022 — Russia")
+    assert table.index[0] == "month 1"
+    assert table.loc["month 2", "B: 2022 — Russia"] == pytest.approx(2 / 3)
+    assert at.segmented_control(key="pw_mentions_caxis").value == "start"

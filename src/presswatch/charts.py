@@ -382,14 +382,28 @@ _PALETTE = (
 )  # fmt: skip
 
 
-def lines_by_slice(df: pd.DataFrame, measure: str = "share", title: str = "") -> go.Figure:
+def lines_by_slice(
+    df: pd.DataFrame, measure: str = "share", title: str = "", offset_unit: str | None = None
+) -> go.Figure:
     """Lines from ``compare.mentions_by_slice`` (one per series): the dimension with more
     values (entities, or slices/outlets) gets the colours, the other the dash patterns, so
-    the lines of one slice or of one entity are told apart at a glance."""
+    the lines of one slice or of one entity are told apart at a glance.
+
+    With ``offset_unit`` (e.g. "month") the x axis is ``df.offset`` (``compare.with_offsets``:
+    periods since each slice's start) and the hover names each point's own date.
+    """
     shown = df.drop(columns="label").rename(columns={"series": "label"})
     fig = line_over_time(shown, measure=measure, title=title)
     if df.empty:
         return fig
+    if offset_unit:
+        for trace, (_, part) in zip(fig.data, shown.groupby("label", sort=False), strict=True):
+            trace.update(
+                x=list(part["offset"]),
+                text=[pd.Timestamp(p).strftime("%Y-%m-%d") for p in part["period"]],
+                hovertemplate=str(trace.hovertemplate).replace("%{x|%Y-%m-%d}", "%{text}"),
+            )
+        fig.update_xaxes(title_text=esc(f"{offset_unit.capitalize()}s from each slice's start"))
     firsts = df.drop_duplicates("series")  # the traces' order (groupby keeps first appearance)
     entities = list(dict.fromkeys(df["entity_id"]))
     groups = list(dict.fromkeys(zip(df["slice"], df["source"], strict=True)))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import cast
 
 import pandas as pd
@@ -50,6 +51,7 @@ _OVERRIDE_FIELDS: tuple[str, ...] = ("date_from", "date_to", "sources", "countri
                                      "languages")  # fmt: skip
 CO_MEASURES: tuple[str, ...] = ("share", *queries.CO_MEASURES)
 SPLITS: tuple[str, ...] = ("slice", "source")
+AXES: tuple[str, ...] = ("date", "start")  # calendar dates, or periods from each slice's start
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +239,56 @@ def mentions_by_slice(
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _trunc(d: date, granularity: str) -> date:
+    """The start of the period holding ``d`` (as DuckDB's date_trunc: weeks start Monday)."""
+    if granularity == "week":
+        return d - timedelta(days=d.weekday())
+    if granularity == "month":
+        return d.replace(day=1)
+    if granularity == "quarter":
+        return d.replace(month=3 * ((d.month - 1) // 3) + 1, day=1)
+    if granularity == "year":
+        return d.replace(month=1, day=1)
+    return d
+
+
+def _periods_between(start: date, period: date, granularity: str) -> int:
+    months = (period.year - start.year) * 12 + period.month - start.month
+    if granularity == "day":
+        return (period - start).days
+    if granularity == "week":
+        return (period - start).days // 7
+    if granularity == "month":
+        return months
+    if granularity == "quarter":
+        return months // 3
+    return period.year - start.year
+
+
+def with_offsets(df: pd.DataFrame, slices: Sequence[Slice], granularity: str) -> pd.DataFrame:
+    """``mentions_by_slice`` rows with ``offset``: periods since the slice's start (its
+    start date, else its first period), so "2019 vs 2022" can be laid over each other."""
+    if granularity not in queries.GRANULARITIES:
+        raise ValueError(f"granularity must be one of {queries.GRANULARITIES}")
+    out = df.copy()
+    if out.empty:
+        out["offset"] = pd.Series(dtype="int64")
+        return out
+    days = [pd.Timestamp(p).date() for p in out["period"]]
+    first: dict[str, date] = {}
+    for label, d in zip(out["slice"], days, strict=True):
+        first[label] = min(first.get(label, d), d)
+    starts = {
+        s.label: _trunc(s.filters.date_from, granularity) if s.filters.date_from else None
+        for s in slices
+    }
+    out["offset"] = [
+        _periods_between(starts.get(label) or first[label], d, granularity)
+        for label, d in zip(out["slice"], days, strict=True)
+    ]
+    return out
 
 
 # --------------------------------------------------------------------------- co-occurrence

@@ -34,6 +34,7 @@ _CO_LABELS = {
     **{m: charts.MEASURE_LABELS.get(m, m) for m in queries.CO_MEASURES},
 }
 _SPLIT_LABELS = {"slice": "each slice", "source": "each outlet (source)"}
+_AXIS_LABELS = {"date": "calendar dates", "start": "from each slice's start"}
 
 
 def _widget_values(spec: CompareSpec) -> dict[str, Any]:
@@ -280,6 +281,16 @@ def mentions(frame: Frame, entity_ids: Sequence[str], granularity: str, rolling:
                 widget="select",
                 format_func=lambda m: charts.MEASURE_LABELS.get(m, m),
             )
+        axis = opts.choice(
+            "caxis",
+            "Time axis",
+            compare.AXES,
+            "date",
+            widget="segmented",
+            format_func=lambda a: _AXIS_LABELS.get(a, a),
+            help="From each slice's start: slices of different periods (2019 vs 2022) are "
+            "laid over each other, period by period.",
+        )
     if len(slices) < 2 and split != "source":
         return
     st.subheader("Compared slices")
@@ -293,14 +304,21 @@ def mentions(frame: Frame, entity_ids: Sequence[str], granularity: str, rolling:
         rolling,
         split,
     )
-    st.plotly_chart(charts.lines_by_slice(series, measure=measure), key="pw_compare_mentions")
+    series = compare.with_offsets(series, slices, granularity)
+    unit = granularity if axis == "start" else None
+    st.plotly_chart(
+        charts.lines_by_slice(series, measure=measure, offset_unit=unit),
+        key="pw_compare_mentions",
+    )
     if series.empty:
         st.caption("No data.")
     else:
-        table = series.pivot_table(
-            index="period", columns="series", values="value", aggfunc="sum", sort=False
-        )
-        table.index = [period_label(p, granularity) for p in table.index]
+        along = "offset" if unit else "period"
+        table = series.pivot_table(index=along, columns="series", values="value", aggfunc="sum")
+        table = table[list(dict.fromkeys(series["series"]))]  # the chart's order
+        table.index = [
+            f"{granularity} {p}" if unit else period_label(p, granularity) for p in table.index
+        ]
         st.dataframe(table, width="stretch")
     widgets.csv_download(
         compare.with_slice_filters(series, slices, frame.view.known.names),
