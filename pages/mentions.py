@@ -86,6 +86,7 @@ else:
         on_select="rerun",
         selection_mode=("points", "box"),
     )
+    widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
     widgets.csv_download(series, "mentions-over-time", frame.description, key="dl_mentions")
     ui_compare.mentions(frame, entity_ids, gran, rolling)
 
@@ -151,7 +152,7 @@ else:
         last = max(period, until) if until else period
         start, _ = queries.period_bounds(pd.Timestamp(first).to_pydatetime(), gran)  # type: ignore[arg-type]
         _, end = queries.period_bounds(pd.Timestamp(last).to_pydatetime(), gran)  # type: ignore[arg-type]
-        behind = db.q(queries.articles_for_period, f, ent or None, start, end, 500)
+        behind = db.q(queries.articles_for_period, f, ent or None, start, end, 500, gran)
         span = period_label(first, gran) + (
             f" to {period_label(last, gran)}" if last != first else ""
         )

@@ -11,7 +11,7 @@ from presswatch import export
 from presswatch.filters import UNKNOWN_SOURCE, Filters
 from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import now_utc
-from presswatch.ui.render import fmt_date, md_escape
+from presswatch.ui.render import coarse_dates_note, fmt_date, md_escape
 
 ARTICLE_COLUMNS = ["published_at", "source", "title", "countries"]
 
@@ -42,7 +42,10 @@ def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) 
     cols = [c for c in [*ARTICLE_COLUMNS, *(extra or [])] if c in df.columns]
     shown = df[cols].copy()
     if "published_at" in shown:
-        shown["published_at"] = [fmt_date(v) for v in shown["published_at"]]
+        precisions = df["date_precision"] if "date_precision" in df else [None] * len(df)
+        shown["published_at"] = [
+            fmt_date(v, p) for v, p in zip(shown["published_at"], precisions, strict=True)
+        ]
     if "source" in shown:
         shown["source"] = [UNKNOWN_SOURCE if pd.isna(v) else v for v in shown["source"]]
     event: Any = st.dataframe(
@@ -79,3 +82,24 @@ def cloud_png(pairs: tuple[tuple[str, float], ...]) -> tuple[bytes, list[str]]:
     from presswatch import charts
 
     return charts.wordcloud_png(dict(pairs))
+
+
+def coarse_dates_notice(left_out: dict[str, int], granularity: str, key: str) -> str | None:
+    """Say how many dated articles a time chart leaves out (``queries.dates_too_coarse``),
+    with a button switching the chart's granularity to one that holds them.
+
+    ``key`` is the session-state key of the page's granularity widget; the button sets it
+    in a callback, which runs before the widget is drawn again. Returns the message shown.
+    """
+    note = coarse_dates_note(left_out, granularity)
+    if note is None:
+        return None
+    message, target = note
+
+    def switch() -> None:
+        st.session_state[key] = target
+
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.caption(f"{message} — show by {target} to count them.")
+    c2.button(f"Show by {target}", key=f"{key}_coarser", on_click=switch)
+    return message
