@@ -233,6 +233,10 @@ def test_url_round_trip_and_merge(conn: duckdb.DuckDBPyConnection) -> None:
     assert b.filters == Filters(sources=("Beta",), countries=("FR",), include_capitals=False)
     assert c.filters.sources == ("Alpha",) and c.filters.countries == ("IR", "RU")
     assert c.label == "C: 2022 · mentioning Iran and Russia"
+    # A slice's countries bring their own any/all; without countries it keeps A's.
+    both = Filters(countries=("IR", "RU"), country_match="all")
+    assert compare.merge(both, Filters(countries=("FR",))).country_match == "any"
+    assert compare.merge(both, Filters(sources=("Beta",))).country_match == "all"
 
 
 def test_hostile_url_values_fall_back_with_notes(conn: duckdb.DuckDBPyConnection) -> None:

@@ -147,6 +147,8 @@ def merge(base: Filters, overrides: Filters) -> Filters:
         for name in _OVERRIDE_FIELDS
         if getattr(overrides, name) != getattr(default, name)
     }
+    if overrides.countries:  # the slice's own countries come with its own any/all
+        changes["country_match"] = overrides.country_match
     return base.replace(**changes)
 
 
