@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from presswatch import charts, queries
+from presswatch.ui import compare as ui_compare
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import widgets
 from presswatch.ui.render import md_escape, period_label
@@ -87,6 +88,7 @@ else:
     )
     widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
     widgets.csv_download(series, "mentions-over-time", frame.description, key="dl_mentions")
+    ui_compare.mentions(frame, entity_ids, gran, rolling)
 
     # --- the articles behind a point or a range ------------------------------------------
     labels = list(dict.fromkeys(series["label"])) if not series.empty else []

@@ -818,6 +818,25 @@ def cooccurrence_nodes(
     return out
 
 
+def _given_nodes(conn: Conn, f: Filters, scope: str, entity_ids: Sequence[str]) -> pd.DataFrame:
+    """``cooccurrence_nodes`` columns for given countries (units 0 where the set has none)."""
+    units, n, n_country = _entity_units(conn, f, scope)
+    ids = list(dict.fromkeys(entity_ids))
+    found = units.set_index("entity_id")
+    names = _names(conn, ids)
+    return pd.DataFrame(
+        {
+            "entity_id": ids,
+            "name": [
+                found["name"].get(i) if i in found.index else entity_label(i, names) for i in ids
+            ],
+            "units": [int(found["units"].get(i, 0)) if i in found.index else 0 for i in ids],
+            "n_units": n,
+            "n_with_country": n_country,
+        }
+    )
+
+
 def cooccurrence(
     conn: Conn,
     f: Filters,
@@ -825,14 +844,20 @@ def cooccurrence(
     top_n: int = 15,
     measure: CoMeasure = "raw",
     min_count: int = 1,
+    entity_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Pairs among the ``top_n`` countries (by units mentioning them), long form, a < b.
 
     Columns: a, b, a_name, b_name, n_ab, n_a, n_b, n_units, jaccard, pmi, npmi, value
     (the chosen measure; NaN where n_ab < min_count). Includes pairs with n_ab = 0.
+    ``entity_ids`` replaces the top countries by a given set (``top_n`` is then unused),
+    so several filter sets can be compared cell by cell (presswatch.compare).
     """
     _check(measure, CO_MEASURES, "measure")
-    nodes = cooccurrence_nodes(conn, f, scope, top_n)
+    if entity_ids is None:
+        nodes = cooccurrence_nodes(conn, f, scope, top_n)
+    else:
+        nodes = _given_nodes(conn, f, scope, entity_ids)
     columns = ["a", "b", "a_name", "b_name", "n_ab", "n_a", "n_b", "n_units", "jaccard",
                "pmi", "npmi", "value"]  # fmt: skip
     if len(nodes) < 2:
