@@ -37,6 +37,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 
 from presswatch import textquery
+from presswatch.precision import period_end_sql
 
 Params = Mapping[str, "str | list[str]"]
 MatchMode = Literal["any", "all"]
@@ -187,7 +188,8 @@ class Filters:
 
         Every value is a bound ``?`` parameter; entity conditions are ``IN`` subqueries on
         ``article_entities`` (semi-joins); a country counts through its capital only when
-        ``include_capitals``. Date bounds exclude undated articles.
+        ``include_capitals``. Date bounds exclude undated articles, and keep a coarse date
+        only when its whole period (month, year) is inside them (``presswatch.precision``).
         """
         if not alias.isidentifier():
             raise ValueError(f"bad SQL alias {alias!r}")
@@ -198,8 +200,11 @@ class Filters:
             conds.append(f"{alias}.published_at >= ?")
             params.append(datetime.combine(self.date_from, datetime.min.time()))
         if self.date_to:
-            conds.append(f"{alias}.published_at < ?")
-            params.append(datetime.combine(self.date_to + timedelta(days=1), datetime.min.time()))
+            # The whole period must end by then: a year-only 2021 date (stored as 1 January)
+            # is not in January 2021. The plain column bound is one DuckDB can push into its scan.
+            end = datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())
+            conds.append(f"{alias}.published_at < ? AND {period_end_sql(alias)} <= ?")
+            params.extend([end, end])
         if self.sources:
             # The "(unknown source)" choice stands for the articles whose source is NULL.
             named = [s for s in self.sources if s != UNKNOWN_SOURCE]

@@ -8,6 +8,9 @@ keep those invented parts out of sight:
 * a date is counted only in time bins at least as coarse as its precision (a year-only
   date in year bins, a month-only date in month, quarter and year bins):
   ``PRECISIONS_FOR``. Otherwise every year-only speech would make a spike each January.
+* a date is in a date range only when its whole period (its day, month or year) lies
+  inside the range: ``period_end_sql``. Otherwise a range for January 2021 would hold
+  every year-only 2021 speech, and a range to 15 February every article of February.
 
 A missing precision on a dated row means "day": that is what every reader stored before
 precision was recorded, and what a full timestamp states.
@@ -69,3 +72,22 @@ def date_label(value: object, precision: object = None, *, with_time: bool = Fal
     if with_time and (ts.hour, ts.minute, ts.second) != (0, 0, 0):
         return ts.strftime("%Y-%m-%d %H:%M:%S")
     return ts.strftime("%Y-%m-%d")
+
+
+def period_end_sql(alias: str = "a") -> str:
+    """SQL: the (exclusive) end of the period ``<alias>.published_at`` stands for.
+
+    The next midnight for a day date (whatever its time of day), 1 April for a month-only
+    March, the next 1 January for a year-only date; NULL when undated. An article is in
+    the inclusive range [from, to] when ``published_at >= from`` (a stored date is its
+    period's start) and this end is ``<= to + 1 day``.
+    """
+    if not alias.isidentifier():
+        raise ValueError(f"bad SQL alias {alias!r}")
+    col = f"{alias}.published_at"
+    return (
+        f"(CASE coalesce({alias}.date_precision, 'day') "
+        f"WHEN 'year' THEN date_trunc('year', {col}) + INTERVAL 1 YEAR "
+        f"WHEN 'month' THEN date_trunc('month', {col}) + INTERVAL 1 MONTH "
+        f"ELSE date_trunc('day', {col}) + INTERVAL 1 DAY END)"
+    )

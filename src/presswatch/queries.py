@@ -50,7 +50,7 @@ import pandas as pd
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
-from presswatch.precision import PRECISIONS_FOR
+from presswatch.precision import PRECISIONS_FOR, period_end_sql
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -204,7 +204,13 @@ def known_values(conn: Conn) -> KnownValues:
         r[0]
         for r in _rows(conn, "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")
     }
-    span = _rows(conn, "SELECT min(published_at), max(published_at) FROM articles")[0]
+    # The span ends with the newest article's period (31 December for a year-only date):
+    # a range picked up to it holds that article (see Filters.to_sql).
+    span = _rows(
+        conn,
+        f"SELECT min(a.published_at), max({period_end_sql('a')}) - INTERVAL 1 DAY "  # noqa: S608
+        "FROM articles a",
+    )[0]
     ents = _rows(conn, "SELECT entity_id, kind, name FROM entities")
     groups = {
         r[0]
@@ -656,6 +662,8 @@ def articles_for_period(
     ``entity_id`` None = all articles of the period. Columns as ``articles_page`` plus
     ``mentions`` (of that entity in the article), ordered by date. With ``granularity``
     (the chart's), only the articles that chart counts: dates precise enough for its bins.
+    As in ``Filters.to_sql``, an article's whole date period must be inside (a year-only
+    date is not in its January).
     """
     where = _where_ids(conn, f, "a")
     if granularity is not None:
@@ -663,13 +671,14 @@ def articles_for_period(
     params: list[object] = []
     start = pd.Timestamp(period_start).to_pydatetime()
     end = pd.Timestamp(period_end).to_pydatetime()
+    inside = f"{period_end_sql('a')} <= ?"
     hits = _entity_hits(f, entity_id) if entity_id else None
     if entity_id and hits is None:
         hits = ("SELECT NULL::BIGINT AS article_id, 0 AS mentions WHERE FALSE", [])
     if hits is None:
         page = (
             f"SELECT {_article_cols()}, NULL::BIGINT AS mentions FROM articles a "  # noqa: S608
-            f"WHERE {where} AND a.published_at >= ? AND a.published_at < ? "
+            f"WHERE {where} AND a.published_at >= ? AND {inside} "
             f"ORDER BY a.published_at, a.article_id LIMIT ?"
         )
         page_params = [*params, start, end, max(1, int(limit))]
@@ -678,7 +687,7 @@ def articles_for_period(
         page = (
             f"SELECT {_article_cols()}, h.mentions FROM articles a "  # noqa: S608
             f"JOIN ({hsql}) h ON h.article_id = a.article_id "
-            f"WHERE h.mentions > 0 AND {where} AND a.published_at >= ? AND a.published_at < ? "
+            f"WHERE h.mentions > 0 AND {where} AND a.published_at >= ? AND {inside} "
             f"ORDER BY a.published_at, a.article_id LIMIT ?"
         )
         page_params = [*hparams, *params, start, end, max(1, int(limit))]
