@@ -29,6 +29,7 @@ from presswatch import queries as Q
 from presswatch.filters import Filters, KnownValues
 from presswatch.models import Article, DatePrecision, ParsedDate
 from presswatch.pipeline import ingest_articles
+from presswatch.precision import period_last_day
 from presswatch.store import open_store, shared_connection
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -99,6 +100,13 @@ def test_a_whole_year_holds_its_year_only_articles(conn: duckdb.DuckDBPyConnecti
     # A range longer than the year on both sides keeps it.
     wide = Filters(date_from=date(2020, 6, 1), date_to=date(2022, 1, 5))
     assert _titles(conn, wide) == {"month-2020", "year-2021", "day-jan", "month-feb"}
+
+
+def test_a_period_ends_on_its_last_day() -> None:
+    assert period_last_day(datetime(2021, 1, 1), "year") == date(2021, 12, 31)
+    assert period_last_day(datetime(2024, 2, 1), "month") == date(2024, 2, 29)
+    assert period_last_day(datetime(2021, 2, 15, 14, 30), None) == date(2021, 2, 15)
+    assert period_last_day(date(2021, 3, 5), "day") == date(2021, 3, 5)
 
 
 def test_the_known_span_holds_every_article(conn: duckdb.DuckDBPyConnection) -> None:

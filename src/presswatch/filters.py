@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 
 from presswatch import textquery
-from presswatch.precision import period_end_sql
+from presswatch.precision import in_range_sql
 
 Params = Mapping[str, "str | list[str]"]
 MatchMode = Literal["any", "all"]
@@ -196,15 +196,13 @@ class Filters:
         col = f"{alias}.article_id"
         conds: list[str] = []
         params: list[object] = []
-        if self.date_from:
-            conds.append(f"{alias}.published_at >= ?")
-            params.append(datetime.combine(self.date_from, datetime.min.time()))
-        if self.date_to:
-            # The whole period must end by then: a year-only 2021 date (stored as 1 January)
-            # is not in January 2021. The plain column bound is one DuckDB can push into its scan.
-            end = datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())
-            conds.append(f"{alias}.published_at < ? AND {period_end_sql(alias)} <= ?")
-            params.extend([end, end])
+        if self.date_from or self.date_to:
+            # A coarse date only when its whole period is inside (a year-only 2021 date,
+            # stored as 1 January, is not in January 2021): presswatch.precision.
+            end = self.date_to + timedelta(days=1) if self.date_to else None
+            dsql, dparams = in_range_sql(self.date_from, end, alias)
+            conds.append(dsql)
+            params.extend(dparams)
         if self.sources:
             # The "(unknown source)" choice stands for the articles whose source is NULL.
             named = [s for s in self.sources if s != UNKNOWN_SOURCE]

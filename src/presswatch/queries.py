@@ -50,7 +50,7 @@ import pandas as pd
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
-from presswatch.precision import PRECISIONS_FOR, period_end_sql
+from presswatch.precision import PRECISIONS_FOR, in_range_sql, period_last_day
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -204,13 +204,15 @@ def known_values(conn: Conn) -> KnownValues:
         r[0]
         for r in _rows(conn, "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")
     }
-    # The span ends with the newest article's period (31 December for a year-only date):
-    # a range picked up to it holds that article (see Filters.to_sql).
-    span = _rows(
+    # The span ends with the period that ends last (31 December for a year-only date), so a
+    # range picked up to it holds every article (Filters.to_sql keeps only whole periods).
+    spans = _rows(
         conn,
-        f"SELECT min(a.published_at), max({period_end_sql('a')}) - INTERVAL 1 DAY "  # noqa: S608
-        "FROM articles a",
-    )[0]
+        "SELECT date_precision, min(published_at), max(published_at) FROM articles "
+        "WHERE published_at IS NOT NULL GROUP BY 1",
+    )
+    firsts = [first for _p, first, _last in spans if isinstance(first, datetime)]
+    ends = [period_last_day(last, p) for p, _first, last in spans if isinstance(last, datetime)]
     ents = _rows(conn, "SELECT entity_id, kind, name FROM entities")
     groups = {
         r[0]
@@ -220,15 +222,14 @@ def known_values(conn: Conn) -> KnownValues:
     for g in groups:
         names.setdefault(str(g), str(g).removeprefix("term:"))
     groups |= {eid for eid, kind, _ in ents if kind == "term"}
-    d_min, d_max = span
     return KnownValues(
         sources=frozenset(str(x) for x in sources),
         countries=frozenset(str(e) for e, k, _ in ents if k == "country"),
         organisations=frozenset(str(e) for e, k, _ in ents if k == "organisation"),
         groups=frozenset(str(g) for g in groups),
         languages=frozenset(str(x) for x in languages),
-        date_min=d_min.date() if isinstance(d_min, datetime) else None,
-        date_max=d_max.date() if isinstance(d_max, datetime) else None,
+        date_min=min(firsts).date() if firsts else None,
+        date_max=max(ends) if ends else None,
         names=names,
     )
 
@@ -668,29 +669,28 @@ def articles_for_period(
     where = _where_ids(conn, f, "a")
     if granularity is not None:
         where = f"{where} AND {_fits_bins(granularity)}"
-    params: list[object] = []
-    start = pd.Timestamp(period_start).to_pydatetime()
-    end = pd.Timestamp(period_end).to_pydatetime()
-    inside = f"{period_end_sql('a')} <= ?"
+    inside, params = in_range_sql(
+        pd.Timestamp(period_start).date(), pd.Timestamp(period_end).date(), "a"
+    )
     hits = _entity_hits(f, entity_id) if entity_id else None
     if entity_id and hits is None:
         hits = ("SELECT NULL::BIGINT AS article_id, 0 AS mentions WHERE FALSE", [])
     if hits is None:
         page = (
             f"SELECT {_article_cols()}, NULL::BIGINT AS mentions FROM articles a "  # noqa: S608
-            f"WHERE {where} AND a.published_at >= ? AND {inside} "
+            f"WHERE {where} AND {inside} "
             f"ORDER BY a.published_at, a.article_id LIMIT ?"
         )
-        page_params = [*params, start, end, max(1, int(limit))]
+        page_params = [*params, max(1, int(limit))]
     else:
         hsql, hparams = hits
         page = (
             f"SELECT {_article_cols()}, h.mentions FROM articles a "  # noqa: S608
             f"JOIN ({hsql}) h ON h.article_id = a.article_id "
-            f"WHERE h.mentions > 0 AND {where} AND a.published_at >= ? AND {inside} "
+            f"WHERE h.mentions > 0 AND {where} AND {inside} "
             f"ORDER BY a.published_at, a.article_id LIMIT ?"
         )
-        page_params = [*hparams, *params, start, end, max(1, int(limit))]
+        page_params = [*hparams, *params, max(1, int(limit))]
     return _with_countries(conn, f, page, page_params, "published_at, article_id")
 
 
