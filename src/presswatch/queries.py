@@ -193,6 +193,20 @@ def _where_ids(conn: Conn, f: Filters, alias: str = "a") -> str:
 # --------------------------------------------------------------------------- reference
 
 
+def _span_end(conn: Conn, newest: datetime) -> date:
+    """The last day of the period that ends last (31 December for a year-only date), so a
+    range picked up to it holds every article (``Filters.to_sql`` keeps whole periods).
+
+    Only a date of the newest stored date's year can end after that date's day.
+    """
+    rows = _rows(
+        conn,
+        "SELECT date_precision, max(published_at) FROM articles WHERE published_at >= ? GROUP BY 1",
+        [datetime(newest.year, 1, 1)],
+    )
+    return max(period_last_day(last, p) for p, last in rows if isinstance(last, datetime))
+
+
 def known_values(conn: Conn) -> KnownValues:
     """What the URL may name: sources, languages, entity ids (with display names), date span."""
     # Articles without a source are offered as one more source, UNKNOWN_SOURCE.
@@ -204,15 +218,7 @@ def known_values(conn: Conn) -> KnownValues:
         r[0]
         for r in _rows(conn, "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")
     }
-    # The span ends with the period that ends last (31 December for a year-only date), so a
-    # range picked up to it holds every article (Filters.to_sql keeps only whole periods).
-    spans = _rows(
-        conn,
-        "SELECT date_precision, min(published_at), max(published_at) FROM articles "
-        "WHERE published_at IS NOT NULL GROUP BY 1",
-    )
-    firsts = [first for _p, first, _last in spans if isinstance(first, datetime)]
-    ends = [period_last_day(last, p) for p, _first, last in spans if isinstance(last, datetime)]
+    span = _rows(conn, "SELECT min(published_at), max(published_at) FROM articles")[0]
     ents = _rows(conn, "SELECT entity_id, kind, name FROM entities")
     groups = {
         r[0]
@@ -222,14 +228,15 @@ def known_values(conn: Conn) -> KnownValues:
     for g in groups:
         names.setdefault(str(g), str(g).removeprefix("term:"))
     groups |= {eid for eid, kind, _ in ents if kind == "term"}
+    d_min, d_max = span
     return KnownValues(
         sources=frozenset(str(x) for x in sources),
         countries=frozenset(str(e) for e, k, _ in ents if k == "country"),
         organisations=frozenset(str(e) for e, k, _ in ents if k == "organisation"),
         groups=frozenset(str(g) for g in groups),
         languages=frozenset(str(x) for x in languages),
-        date_min=min(firsts).date() if firsts else None,
-        date_max=max(ends) if ends else None,
+        date_min=d_min.date() if isinstance(d_min, datetime) else None,
+        date_max=_span_end(conn, d_max) if isinstance(d_max, datetime) else None,
         names=names,
     )
 
