@@ -216,3 +216,73 @@ def test_importer_killed_at_random_loses_and_doubles_no_batch(tmp_path: Path) ->
         conn.close()
     assert kills >= 1
     _check_exactly_once(db, n, per_batch)
+
+
+def test_importer_removes_what_dead_cli_processes_left(tmp_path: Path) -> None:
+    db = tmp_path / "left.duckdb"
+    folder = spool_dir(db)
+    folder.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead_result = folder / f"batch-{time.time_ns():020d}-{gone.pid}.result.json"
+    dead_result.write_text('{"added": 1, "duplicates": 0, "undated_added": 0}')
+    half_written = folder / f"tmp-batch-{time.time_ns():020d}-{gone.pid}"
+    half_written.mkdir()
+    live_result = folder / f"batch-{time.time_ns():020d}-{os.getpid()}.result.json"
+    live_result.write_text('{"added": 1, "duplicates": 0, "undated_added": 0}')
+    conn = open_store(db)
+    try:
+        import_pending(conn, db)
+    finally:
+        conn.close()
+    # Nobody will read the dead process's answer; a live one's still waits for it.
+    assert sorted(p.name for p in folder.iterdir()) == [live_result.name]
+
+
+REAL_DASHBOARD = """
+import sys, time
+from presswatch.store import shared_connection
+shared_connection(sys.argv[1])  # owns the file and runs the spool importer
+print("ready", flush=True)
+time.sleep(300)
+"""
+
+
+def test_real_dashboard_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "served.duckdb"
+    open_store(db).close()
+    feed = _feed(tmp_path / "feed.jsonl", 120)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", REAL_DASHBOARD, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    cli: subprocess.Popen[str] | None = None
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "ready"
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "presswatch.cli", "ingest", str(feed), "--db", str(db), *BATCH],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        # Kill the dashboard once a few batches went its way, while more keep coming.
+        deadline = time.monotonic() + 120
+        seen: set[str] = set()
+        while len(seen) < 3:
+            assert time.monotonic() < deadline, "the CLI spooled too little"
+            assert cli.poll() is None, cli.communicate()[1]
+            seen |= {p.name for p in spool_dir(db).glob("batch-*") if p.is_dir()}
+            time.sleep(0.02)
+        owner.send_signal(signal.SIGKILL)
+        owner.wait()
+        _, err = cli.communicate(timeout=120)
+    finally:
+        owner.kill()
+        owner.wait()
+        if cli is not None and cli.poll() is None:
+            cli.kill()
+            cli.wait()
+    assert cli is not None and cli.returncode == 0, err
+    assert "Traceback" not in err
+    assert _stored(db) == (120, 1, [(120, 120, 1, "done")])
+    assert _leftovers(db) == []
