@@ -382,11 +382,14 @@ def run_pipeline(
         except Exception:
             log.info("could not mark ingest run %s failed", run.run_key, exc_info=True)
             marked = "the run could not be marked failed either"
+        summary.files_read = files_read()
+        cause = write_failure(exc)
         after = f" after batch {batches_stored}" if batches_stored else ""
+        fix = "Free some space and" if cause.startswith("disk full") else "Once that is fixed,"
         return IngestFailedError(
-            f"{write_failure(exc)}: nothing from this run{after} was stored "
+            f"{cause}: nothing from this run{after} was stored "
             f"({summary.articles_added:,} articles were added before it); {marked}. "
-            "Free some space and run it again: what is stored already is skipped.",
+            f"{fix} run it again: what is stored already is skipped.",
             summary,
         )
 

@@ -135,12 +135,12 @@ def wait_for_result(
     )
 
 
-_DONE = "spool:"  # store_meta keys "spool:<batch folder>:<result field>"
+_RECORD = "spool:"  # store_meta keys "spool:<batch folder>:<result field>"
 
 
 def _recorded(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | None:
     """The result of an earlier import of this batch, when one committed."""
-    prefix = f"{_DONE}{name}:"
+    prefix = f"{_RECORD}{name}:"
     rows = conn.execute(
         "SELECT key, value FROM store_meta WHERE starts_with(key, ?)", [prefix]
     ).fetchall()
@@ -150,13 +150,13 @@ def _recorded(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | No
 def _record(conn: duckdb.DuckDBPyConnection, name: str, result: dict[str, int]) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO store_meta VALUES (?, ?)",
-        [(f"{_DONE}{name}:{field}", value) for field, value in result.items()],
+        [(f"{_RECORD}{name}:{field}", value) for field, value in result.items()],
     )
 
 
 def _forget(conn: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop the record once the batch's folder is gone (no import can repeat then)."""
-    conn.execute("DELETE FROM store_meta WHERE starts_with(key, ?)", [f"{_DONE}{name}:"])
+    conn.execute("DELETE FROM store_meta WHERE starts_with(key, ?)", [f"{_RECORD}{name}:"])
 
 
 def _import_one(conn: duckdb.DuckDBPyConnection, batch_folder: Path) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def import_pending(conn: duckdb.DuckDBPyConnection, db_path: Path) -> int:
             result = {"error": f"{type(exc).__name__}: {exc}"}
         _write_json_atomic(_result_path(batch_folder), result)
         shutil.rmtree(batch_folder, ignore_errors=True)
-        if "error" not in result:
+        if "error" not in result and not batch_folder.exists():
             _forget(conn, batch_folder.name)
         handled += 1
     return handled
