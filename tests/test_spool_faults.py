@@ -286,3 +286,37 @@ def test_real_dashboard_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path)
     assert "Traceback" not in err
     assert _stored(db) == (120, 1, [(120, 120, 1, "done")])
     assert _leftovers(db) == []
+
+
+def test_dashboard_that_never_imports_fails_the_run_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presswatch import spool
+    from presswatch.pipeline import IngestFailedError, run_pipeline
+
+    db = tmp_path / "stalled.duckdb"
+    open_store(db).close()
+    owner = subprocess.Popen(
+        [sys.executable, "-c", STALLED_DASHBOARD, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "ready"
+        monkeypatch.setattr(spool, "RESULT_WAIT_SECONDS", 1.0)
+        articles = [Article(text=f"Item {i}: Chile and Peru.", origin_file="x") for i in range(5)]
+        with pytest.raises(IngestFailedError) as failed:
+            run_pipeline(spool.FileSink(db), articles, origin="cli", inputs="t", workers=1)
+        message = str(failed.value)
+        assert "has not imported" in message and "stays queued" in message
+        assert "nothing from this run was stored" in message
+        assert "the run is marked failed" in message
+    finally:
+        owner.kill()
+        owner.wait()
+    # The queued batch and the run's failed end wait for the next dashboard.
+    conn = open_store(db)
+    try:
+        import_pending(conn, db)
+        runs = conn.execute("SELECT articles_added, status FROM ingest_runs").fetchall()
+    finally:
+        conn.close()
+    assert runs == [(5, "failed")]

@@ -330,7 +330,7 @@ class FileSink(Sink):
         folder = spool_batch(self.db_path, batch, run)
         while True:
             try:
-                return wait_for_result(folder, db_path=self.db_path)
+                return wait_for_result(folder, RESULT_WAIT_SECONDS, db_path=self.db_path)
             except DashboardGoneError:
                 pass
             self._tell("The dashboard stopped; this run stores the waiting batches itself.")
