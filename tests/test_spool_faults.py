@@ -320,3 +320,41 @@ def test_dashboard_that_never_imports_fails_the_run_in_one_sentence(
     finally:
         conn.close()
     assert runs == [(5, "failed")]
+
+
+def test_full_disk_while_spooling_is_one_sentence_and_no_half_batch(tmp_path: Path) -> None:
+    import resource
+
+    def limit_files() -> None:  # see test_full_disk: EFBIG, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+    db = tmp_path / "served.duckdb"
+    open_store(db).close()
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w", encoding="utf-8") as out:
+        rng = random.Random(7)
+        for i in range(20):
+            words = " ".join(f"{rng.getrandbits(40):x}" for _ in range(400))
+            out.write(json.dumps({"title": f"T{i}", "text": f"Kenya {i}. {words}."}) + "\n")
+    owner = subprocess.Popen(
+        [sys.executable, "-c", REAL_DASHBOARD, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "ready"
+        cli = subprocess.run(
+            [sys.executable, "-m", "presswatch.cli", "ingest", str(feed), "--db", str(db), *BATCH],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "250"},
+            preexec_fn=limit_files,  # sets limits only: safe even with threads in this process
+        )
+        said = " ".join(cli.stderr.split())
+        assert cli.returncode == 1, cli.stderr
+        assert "Traceback" not in said
+        assert "disk full (the file size limit was reached): nothing from this run was" in said
+        assert not list(spool_dir(db).glob("tmp-batch-*"))
+    finally:
+        owner.kill()
+        owner.wait()

@@ -97,9 +97,13 @@ def spool_batch(db_path: Path, batch: Batch | None, run: RunInfo, *, status: str
         "kind": "finish" if batch is None else "batch",
         "status": status,
     }
-    if batch is not None:
-        batch.save(tmp)
-    _write_json_atomic(tmp / "meta.json", meta)
+    try:
+        if batch is not None:
+            batch.save(tmp)
+        _write_json_atomic(tmp / "meta.json", meta)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # e.g. a full disk: leave no half batch
+        raise
     final = folder / name
     os.replace(tmp, final)
     return final
