@@ -8,13 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from presswatch.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, supported_list
-from presswatch.pipeline import IngestSummary, ProgressEvent, ingest_uploads
+from presswatch.pipeline import IngestFailedError, IngestSummary, ProgressEvent, ingest_uploads
 from presswatch.settings import MB, get_settings
 from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import connection, served_read_only
 from presswatch.ui.render import md_escape
 
 RESULT_KEY = "pw_ingest_result"
+FAILURE_KEY = "pw_ingest_failure"
 
 frame = ui_frame.enter("ingest", "Ingest", show_filters=False)
 settings = get_settings()
@@ -64,6 +65,7 @@ if submitted:
                     f"{event.articles_done:,} articles · {rate:,.0f} articles/s",
                 )
 
+            failure: str | None = None
             cur = connection().cursor()
             try:
                 summary = ingest_uploads(
@@ -72,24 +74,32 @@ if submitted:
                     ReadOptions(source=source.strip() or None),
                     progress=on_progress,
                 )
+            except IngestFailedError as exc:  # e.g. disk full: say so, with what was stored
+                failure, summary = str(exc), exc.summary
             finally:
                 cur.close()
-            bar.progress(1.0, text="Done")
+            bar.progress(1.0, text="Done" if failure is None else "Stopped")
             state: Literal["complete", "error"] = (
-                "complete" if summary.articles_added or not summary.nothing_read else "error"
+                "complete"
+                if failure is None and (summary.articles_added or not summary.nothing_read)
+                else "error"
             )
             status.update(
-                label=f"Added {summary.articles_added:,} articles "
-                f"from {summary.files_read:,} file(s)",
+                label=f"{'Stopped after adding' if failure else 'Added'} "
+                f"{summary.articles_added:,} articles from {summary.files_read:,} file(s)",
                 state=state,
                 expanded=False,
             )
         st.session_state[RESULT_KEY] = summary
+        st.session_state[FAILURE_KEY] = failure
 
 summary_obj = st.session_state.get(RESULT_KEY)
 if isinstance(summary_obj, IngestSummary):
     summary = summary_obj
-    st.subheader(f"Summary of run {summary.run_id}")
+    failure_text = st.session_state.get(FAILURE_KEY)
+    if failure_text:
+        st.error(md_escape(str(failure_text)))
+    st.subheader(f"Summary of run {summary.run_id}" if summary.run_id else "Summary of the run")
     st.table(pd.DataFrame(summary.as_table(), columns=["", "value"]).set_index(""))
     if summary.rejects:
         st.subheader(f"Rejected ({len(summary.rejects):,})")

@@ -10,7 +10,13 @@ import pytest
 
 from presswatch import batch as batch_module
 from presswatch.models import Article, ParsedDate, Reject
-from presswatch.pipeline import ConnectionSink, ingest_articles, reindex, run_pipeline
+from presswatch.pipeline import (
+    ConnectionSink,
+    IngestFailedError,
+    ingest_articles,
+    reindex,
+    run_pipeline,
+)
 from presswatch.store import data_version, open_store
 
 DAY = ParsedDate(datetime(2021, 3, 4), "day")
@@ -110,8 +116,10 @@ def test_failed_batch_leaves_nothing_behind(
     broken = dict(batch_module._INSERT_DEPENDENT)
     broken["country_pairs"] = "INSERT INTO no_such_table SELECT * FROM b_rows"
     monkeypatch.setattr(batch_module, "_INSERT_DEPENDENT", broken)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(IngestFailedError) as failed:
         ingest_articles(conn, _articles(), workers=1)
+    assert isinstance(failed.value.__cause__, duckdb.Error)
+    assert _count(conn, "SELECT count(*) FROM ingest_runs WHERE status = 'failed'") == 1
     for table in (
         "articles",
         "mentions",

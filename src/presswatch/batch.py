@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -453,7 +453,8 @@ def refresh_entities(conn: duckdb.DuckDBPyConnection) -> None:
 def finish_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, *, status: str = "done") -> int:
     """Close a run (creating its row if no batch was written, e.g. every file rejected)."""
     with transaction(conn):
-        refresh_entities(conn)
+        if status != "failed":  # a failed run may have no room left for more than its status
+            refresh_entities(conn)
         run_id = _run_id(conn, run)
         conn.execute(
             "UPDATE ingest_runs SET finished_at = ?, status = ? WHERE run_id = ?",
@@ -477,13 +478,25 @@ def _insert_dependent_rows(conn: duckdb.DuckDBPyConnection, tables: dict[str, pa
     conn.unregister("b_terms")
 
 
-def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> WriteResult:
-    """Store a batch atomically: new articles with all their rows, or nothing at all."""
+def write_batch(
+    conn: duckdb.DuckDBPyConnection,
+    batch: Batch,
+    run: RunInfo,
+    *,
+    before_commit: Callable[[duckdb.DuckDBPyConnection, WriteResult], None] | None = None,
+) -> WriteResult:
+    """Store a batch atomically: new articles with all their rows, or nothing at all.
+
+    ``before_commit`` writes more rows in the same transaction (the spool's record that
+    this batch was imported, so a batch is never imported twice).
+    """
     t = batch.tables
-    with transaction(conn):
-        run_id = _run_id(conn, run)
-        conn.register("b_articles", t["articles"])
-        try:
+    # Registered outside the transaction: unregistering inside a failed one raises, and
+    # that error would hide the one that failed it (a full disk).
+    conn.register("b_articles", t["articles"])
+    try:
+        with transaction(conn):
+            run_id = _run_id(conn, run)
             conn.execute(
                 "CREATE OR REPLACE TEMP TABLE b_new AS SELECT article_id FROM b_articles "
                 "WHERE article_id NOT IN (SELECT article_id FROM articles)"
@@ -523,17 +536,20 @@ def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, run: RunInfo) -> 
                 ],
             )
             bump_data_version(conn)
-        finally:
-            conn.unregister("b_articles")
-    return WriteResult(added=added, duplicates=duplicates, undated_added=undated_added)
+            result = WriteResult(added=added, duplicates=duplicates, undated_added=undated_added)
+            if before_commit is not None:
+                before_commit(conn, result)
+    finally:
+        conn.unregister("b_articles")
+    return result
 
 
 def replace_analysis(conn: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     """Swap the derived rows of already-stored articles for a fresh analysis (reindex)."""
     t = batch.tables
-    with transaction(conn):
-        conn.register("b_new", t["articles"].select(["article_id"]))
-        try:
+    conn.register("b_new", t["articles"].select(["article_id"]))  # see write_batch
+    try:
+        with transaction(conn):
             for statement in _DELETE_DEPENDENT:
                 conn.execute(statement)
             _insert_dependent_rows(conn, t)
@@ -545,8 +561,8 @@ def replace_analysis(conn: duckdb.DuckDBPyConnection, batch: Batch) -> None:
             )
             conn.unregister("b_articles")
             bump_data_version(conn)
-        finally:
-            conn.unregister("b_new")
+    finally:
+        conn.unregister("b_new")
 
 
 _DELETE_DEPENDENT = tuple(

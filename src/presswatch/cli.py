@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from presswatch.pipeline import BATCH_SIZE, IngestSummary, ProgressEvent
+from presswatch.pipeline import BATCH_SIZE, IngestFailedError, IngestSummary, ProgressEvent
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -59,7 +59,9 @@ def _on_progress(bar: Progress, task: TaskID) -> Callable[[ProgressEvent], None]
 
 def print_summary(summary: IngestSummary, db_path: Path) -> None:
     """The final summary table, then each reject with its reason."""
-    table = Table(title=f"Ingest run {summary.run_id} → {db_path}", show_header=False)
+    # A run whose write failed has no run_id to show: its end was never stored.
+    title = f"Ingest run {summary.run_id}" if summary.run_id else "Ingest run (failed)"
+    table = Table(title=f"{title} → {db_path}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     for label, value in summary.as_table():
@@ -81,6 +83,13 @@ def print_summary(summary: IngestSummary, db_path: Path) -> None:
                 f"… and {len(summary.rejects) - 200:,} more "
                 f"(table `rejects`, run {summary.run_id})."
             )
+
+
+def print_failure(exc: IngestFailedError, db_path: Path) -> int:
+    """What was stored before the store refused a write, then why; the failure exit status."""
+    print_summary(exc.summary, db_path)
+    console.print(f"[red]{exc}", highlight=False, soft_wrap=True)
+    return 1
 
 
 class CliError(Exception):
@@ -115,15 +124,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     sink = FileSink(db_path, on_wait=lambda msg: console.print(f"[yellow]{msg}"))
     bar, task = _progress_bar(None, "articles")
     detector = load_detector()
-    with bar:
-        summary = ingest_paths(
-            sink,
-            [Path(p) for p in args.paths],
-            options,
-            detector=detector,
-            progress=_on_progress(bar, task),
-            batch_size=args.batch_size,
-        )
+    try:
+        with bar:
+            summary = ingest_paths(
+                sink,
+                [Path(p) for p in args.paths],
+                options,
+                detector=detector,
+                progress=_on_progress(bar, task),
+                batch_size=args.batch_size,
+            )
+    except IngestFailedError as exc:
+        return print_failure(exc, db_path)
     summary.handed_to_dashboard = sink.handed_to_dashboard
     print_summary(summary, db_path)
     if summary.nothing_read:
@@ -146,15 +158,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sink = FileSink(db_path, on_wait=lambda msg: console.print(f"[yellow]{msg}"))
     detector = load_detector()
     bar, task = _progress_bar(args.articles, "articles")
-    with bar:
-        summary = run_pipeline(
-            sink,
-            generate_articles(args.articles, seed=args.seed),
-            detector=detector,
-            origin="demo",
-            inputs=f"synthetic demo corpus, {args.articles:,} articles, seed {args.seed}",
-            progress=_on_progress(bar, task),
-        )
+    try:
+        with bar:
+            summary = run_pipeline(
+                sink,
+                generate_articles(args.articles, seed=args.seed),
+                detector=detector,
+                origin="demo",
+                inputs=f"synthetic demo corpus, {args.articles:,} articles, seed {args.seed}",
+                progress=_on_progress(bar, task),
+            )
+    except IngestFailedError as exc:
+        return print_failure(exc, db_path)
     summary.handed_to_dashboard = sink.handed_to_dashboard
     print_summary(summary, db_path)
     return 0

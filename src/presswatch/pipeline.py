@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import multiprocessing
 import os
 import signal
@@ -43,11 +44,13 @@ from presswatch.batch import (
 from presswatch.derive import fingerprint
 from presswatch.extract.terms import article_terms
 from presswatch.models import Article, Reject
-from presswatch.store import bump_data_version, transaction
+from presswatch.store import StoreWriteError, bump_data_version, transaction, write_failure
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
     from presswatch.ingest.readers import ReadOptions
+
+log = logging.getLogger(__name__)
 
 # Articles per transaction. Larger batches spread each write's fixed costs (the duplicate
 # and new-term checks, the commit) over more articles: 4,000 ingests about 8% faster than
@@ -110,6 +113,20 @@ class IngestSummary:
     def nothing_read(self) -> bool:
         """True when no article could be read at all (the CLI's failure exit)."""
         return self.articles_seen == 0
+
+
+class IngestFailedError(RuntimeError):
+    """The store refused a write: the message says what was stored and what was not;
+    ``summary`` counts only what was stored."""
+
+    def __init__(self, message: str, summary: IngestSummary) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
+# What a refused write raises: DuckDB's errors, the OS's (the spool's files), the spool's.
+# Running out of DuckDB's memory limit is not one: the CLI names the setting to raise.
+_WRITE_ERRORS = (duckdb.Error, OSError, StoreWriteError)
 
 
 # --- analysis (pure, runs in worker processes) ------------------------------------------
@@ -276,8 +293,15 @@ class Sink:
         """Close the run; return its run_id."""
         raise NotImplementedError
 
+    def fail(self, run: RunInfo) -> None:
+        """Mark the run failed after a refused write (it may raise: the store is in trouble)."""
+        raise NotImplementedError
+
     def close(self) -> None:
-        """Let go of whatever the sink holds, also after a failed or interrupted run."""
+        """Let go of whatever the sink holds, also after a failed or interrupted run.
+
+        Raises when what was written cannot be made durable (a failed checkpoint).
+        """
 
 
 class ConnectionSink(Sink):
@@ -294,6 +318,9 @@ class ConnectionSink(Sink):
 
     def finish(self, run: RunInfo) -> int:
         return finish_run(self.conn, run)
+
+    def fail(self, run: RunInfo) -> None:
+        finish_run(self.conn, run, status="failed")
 
 
 # --- the pipeline -----------------------------------------------------------------------
@@ -344,10 +371,38 @@ def run_pipeline(
         started_at=datetime.now(UTC).replace(tzinfo=None),
     )
     summary = IngestSummary()
+    batches_stored = 0
+
+    def refused(exc: BaseException) -> IngestFailedError:
+        """The error that ends a run whose write failed, after marking the run failed."""
+        summary.seconds = time.monotonic() - started
+        try:
+            sink.fail(run)
+            marked = "the run is marked failed"
+        except Exception:
+            log.info("could not mark ingest run %s failed", run.run_key, exc_info=True)
+            marked = "the run could not be marked failed either"
+        summary.files_read = files_read()
+        cause = write_failure(exc)
+        after = f" after batch {batches_stored}" if batches_stored else ""
+        fix = "Free some space and" if cause.startswith("disk full") else "Once that is fixed,"
+        return IngestFailedError(
+            f"{cause}: nothing from this run{after} was stored "
+            f"({summary.articles_added:,} articles were added before it); {marked}. "
+            f"{fix} run it again: what is stored already is skipped.",
+            summary,
+        )
 
     def store(collect: Callable[[], Batch], current: str) -> None:
+        nonlocal batches_stored
         batch = collect()
-        result = sink.write(batch, run)
+        try:
+            result = sink.write(batch, run)
+        except duckdb.OutOfMemoryException:
+            raise
+        except _WRITE_ERRORS as exc:
+            raise refused(exc) from exc
+        batches_stored += 1
         summary.articles_seen += batch.articles_seen
         summary.articles_added += result.added
         summary.duplicates += result.duplicates
@@ -375,11 +430,31 @@ def run_pipeline(
             if pending:
                 store(*pending)
         summary.files_read = files_read()
-        summary.run_id = sink.finish(run)
+        try:
+            summary.run_id = sink.finish(run)
+        except duckdb.OutOfMemoryException:
+            raise
+        except _WRITE_ERRORS as exc:
+            raise refused(exc) from exc
+        try:
+            sink.close()
+        except _WRITE_ERRORS as exc:
+            summary.seconds = time.monotonic() - started
+            # The commits are in the write-ahead log, which DuckDB replays on the next open.
+            raise IngestFailedError(
+                f"{write_failure(exc)}: every batch of this run is stored in the database's "
+                "write-ahead log, but DuckDB could not fold it into the database file "
+                "(checkpoint). Free some space, then open the database again to finish it.",
+                summary,
+            ) from exc
     finally:
         # Every reported batch is already committed (and in the write-ahead log); closing
-        # lets go of the file after an interruption too, so a waiting process gets it.
-        sink.close()
+        # lets go of the file after an interruption or a failure too, so a waiting process
+        # gets it. A second failure here must not hide the first.
+        try:
+            sink.close()
+        except _WRITE_ERRORS:
+            log.info("could not close the store after ingest run %s", run.run_key, exc_info=True)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -4,11 +4,17 @@ See store.py for the single-writer rule. The CLI writes each batch it cannot sto
 into ``<db>.spool/batch-*/`` (Parquet tables + meta.json, renamed into place only when
 complete) and waits for ``<name>.result.json``; the dashboard's importer thread stores the
 batch with the same ``write_batch`` the CLI would have used and writes that result.
+
+A batch is imported exactly once: the import records the batch's name and result in
+``store_meta`` in the batch's own transaction, so an importer killed after its commit
+leaves a record that the next import (a restarted dashboard, or the CLI itself when it
+finds the dashboard dead and takes the file over) answers from instead of storing it again.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -27,6 +33,8 @@ from presswatch.pipeline import Sink
 from presswatch.store import (
     BULK_CHECKPOINT_MB,
     StoreLockedError,
+    StoreWriteError,
+    _alive,
     dashboard_owner_pid,
     open_store,
     open_when_free,
@@ -43,8 +51,16 @@ LOCK_WAIT_SECONDS = 600.0
 RESULT_WAIT_SECONDS = 600.0
 
 
-class SpoolTimeoutError(RuntimeError):
+class SpoolTimeoutError(StoreWriteError):
     """The dashboard did not import a spooled batch in time."""
+
+
+class DashboardGoneError(Exception):
+    """The dashboard that owned the file died before it imported a spooled batch."""
+
+
+class SpoolImportError(StoreWriteError):
+    """The dashboard could not store a spooled batch."""
 
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -68,8 +84,9 @@ def _run_from_json(data: dict[str, Any]) -> RunInfo:
     )
 
 
-def spool_batch(db_path: Path, batch: Batch | None, run: RunInfo) -> Path:
-    """Put a batch (or, with None, the run's end) in the spool; return its folder name."""
+def spool_batch(db_path: Path, batch: Batch | None, run: RunInfo, *, status: str = "done") -> Path:
+    """Put a batch (or, with None, the run's end with its status) in the spool; return its
+    folder name."""
     folder = spool_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"batch-{time.time_ns():020d}-{os.getpid()}"
@@ -78,26 +95,43 @@ def spool_batch(db_path: Path, batch: Batch | None, run: RunInfo) -> Path:
     meta: dict[str, Any] = {
         "run": _run_to_json(run),
         "kind": "finish" if batch is None else "batch",
+        "status": status,
     }
-    if batch is not None:
-        batch.save(tmp)
-    _write_json_atomic(tmp / "meta.json", meta)
+    try:
+        if batch is not None:
+            batch.save(tmp)
+        _write_json_atomic(tmp / "meta.json", meta)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # e.g. a full disk: leave no half batch
+        raise
     final = folder / name
     os.replace(tmp, final)
     return final
 
 
-def wait_for_result(batch_folder: Path, timeout: float = RESULT_WAIT_SECONDS) -> dict[str, Any]:
-    """Block until the dashboard has imported a spooled batch; return its result."""
-    result_path = batch_folder.with_name(batch_folder.name + ".result.json")
+def _result_path(batch_folder: Path) -> Path:
+    return batch_folder.with_name(batch_folder.name + ".result.json")
+
+
+def wait_for_result(
+    batch_folder: Path, timeout: float = RESULT_WAIT_SECONDS, *, db_path: Path | None = None
+) -> dict[str, Any]:
+    """Block until the dashboard has imported a spooled batch; return its result.
+
+    With ``db_path``, DashboardGoneError as soon as no live dashboard owns that database
+    (killed, crashed) and the result is not there: nobody else would ever import the batch.
+    """
+    result_path = _result_path(batch_folder)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if result_path.exists():
             result: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
             result_path.unlink(missing_ok=True)
             if "error" in result:
-                raise RuntimeError(f"the dashboard could not store a batch: {result['error']}")
+                raise SpoolImportError(f"the dashboard could not store a batch: {result['error']}")
             return result
+        if db_path is not None and dashboard_owner_pid(db_path) is None:
+            raise DashboardGoneError(batch_folder.name)
         time.sleep(0.1)
     raise SpoolTimeoutError(
         f"the dashboard has not imported {batch_folder.name} after {timeout:.0f} s; it stays "
@@ -105,31 +139,85 @@ def wait_for_result(batch_folder: Path, timeout: float = RESULT_WAIT_SECONDS) ->
     )
 
 
+_RECORD = "spool:"  # store_meta keys "spool:<batch folder>:<result field>"
+
+
+def _recorded(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | None:
+    """The result of an earlier import of this batch, when one committed."""
+    prefix = f"{_RECORD}{name}:"
+    rows = conn.execute(
+        "SELECT key, value FROM store_meta WHERE starts_with(key, ?)", [prefix]
+    ).fetchall()
+    return {str(k).removeprefix(prefix): int(v) for k, v in rows} or None
+
+
+def _record(conn: duckdb.DuckDBPyConnection, name: str, result: dict[str, int]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO store_meta VALUES (?, ?)",
+        [(f"{_RECORD}{name}:{field}", value) for field, value in result.items()],
+    )
+
+
+def _forget(conn: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the record once the batch's folder is gone (no import can repeat then)."""
+    conn.execute("DELETE FROM store_meta WHERE starts_with(key, ?)", [f"{_RECORD}{name}:"])
+
+
+def _import_one(conn: duckdb.DuckDBPyConnection, batch_folder: Path) -> dict[str, Any]:
+    name = batch_folder.name
+    done = _recorded(conn, name)
+    if done is not None:  # committed by an importer that died before it could answer
+        return done
+    meta = json.loads((batch_folder / "meta.json").read_text(encoding="utf-8"))
+    run = _run_from_json(meta["run"])
+    if meta["kind"] == "finish":
+        # Closing a run twice does no harm, so its record need not share its transaction.
+        result = {"run_id": finish_run(conn, run, status=str(meta.get("status", "done")))}
+        _record(conn, name, result)
+        return result
+
+    def remember(c: duckdb.DuckDBPyConnection, written: WriteResult) -> None:
+        _record(c, name, asdict(written))
+
+    written = write_batch(conn, Batch.load(batch_folder), run, before_commit=remember)
+    return asdict(written)
+
+
+def _pid_of(name: str) -> int | None:
+    """The spooling process of ``batch-<ns>-<pid>…`` names."""
+    parts = name.split(".", 1)[0].split("-")
+    return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+
+
+def _clean_leftovers(folder: Path) -> None:
+    """Remove what dead CLI processes left: results nobody will read, half-written batches."""
+    for path in [*folder.glob("batch-*.result.json"), *folder.glob("tmp-batch-*")]:
+        pid = _pid_of(path.name.removeprefix("tmp-"))
+        if pid is None or pid == os.getpid() or _alive(pid):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def import_pending(conn: duckdb.DuckDBPyConnection, db_path: Path) -> int:
     """Store every complete spooled batch, oldest first; return how many were handled."""
     folder = spool_dir(db_path)
     if not folder.is_dir():
         return 0
+    _clean_leftovers(folder)
     handled = 0
     for batch_folder in sorted(p for p in folder.glob("batch-*") if p.is_dir()):
-        result_path = batch_folder.with_name(batch_folder.name + ".result.json")
         try:
-            meta = json.loads((batch_folder / "meta.json").read_text(encoding="utf-8"))
-            run = _run_from_json(meta["run"])
-            if meta["kind"] == "finish":
-                result: dict[str, Any] = {"run_id": finish_run(conn, run)}
-            else:
-                written = write_batch(conn, Batch.load(batch_folder), run)
-                result = {
-                    "added": written.added,
-                    "duplicates": written.duplicates,
-                    "undated_added": written.undated_added,
-                }
+            result = _import_one(conn, batch_folder)
         except Exception as exc:  # a bad batch must not stop the importer
             log.exception("could not import %s", batch_folder)
             result = {"error": f"{type(exc).__name__}: {exc}"}
-        _write_json_atomic(result_path, result)
+        _write_json_atomic(_result_path(batch_folder), result)
         shutil.rmtree(batch_folder, ignore_errors=True)
+        if "error" not in result and not batch_folder.exists():
+            _forget(conn, batch_folder.name)
         handled += 1
     return handled
 
@@ -173,7 +261,9 @@ class FileSink(Sink):
     recompresses the tables' unfinished row groups. A dashboard that starts during a long
     ingest asks for the file (``store.waiting_for``); the sink lets go after the batch it is
     writing, and from then on spools to the dashboard. Another CLI run waiting for the
-    file asks the same way, so two runs take turns batch by batch.
+    file asks the same way, so two runs take turns batch by batch. A dashboard that dies
+    while batches wait for it is noticed within a poll: the sink takes the file back and
+    imports the waiting batches itself.
     """
 
     def __init__(self, db_path: Path, *, on_wait: Any = None) -> None:
@@ -188,15 +278,22 @@ class FileSink(Sink):
             self._told.add(message)
             self.on_wait(message)
 
-    def _release(self) -> None:
-        if self._conn is not None:
-            # Closing checkpoints; analysis is over or paused by then, so use every core.
+    def _release(self, *, checkpoint: bool = False) -> None:
+        """Close the file. Closing checkpoints too, but swallows a failure (the commits
+        stay in the write-ahead log then); ``checkpoint`` does it first, so it raises."""
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        try:
+            # Analysis is over or paused by now, so the checkpoint may use every core.
             # (SET takes no bound parameters; the value is an int from os.cpu_count.)
-            self._conn.execute(f"SET threads = {int(os.cpu_count() or 1)}")
-            self._conn.close()
-            self._conn = None
+            conn.execute(f"SET threads = {int(os.cpu_count() or 1)}")
+            if checkpoint:
+                conn.execute("CHECKPOINT")
+        finally:
+            conn.close()
 
-    def _with_store(self, direct: Any, spooled: Any, *, release: bool = False) -> Any:
+    def _with_store(self, direct: Any, spooled: Any) -> Any:
         if self._conn is None:
             try:
                 self._conn = self._open()
@@ -205,7 +302,7 @@ class FileSink(Sink):
         try:
             return direct(self._conn)
         finally:
-            if release or someone_waiting(self.db_path):
+            if someone_waiting(self.db_path):
                 self._release()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -232,9 +329,25 @@ class FileSink(Sink):
 
         return self._with_store(direct, set)
 
+    def _spooled(self, batch: Batch | None, run: RunInfo) -> dict[str, Any]:
+        """Hand a batch to the dashboard and wait for its result; take over if it dies."""
+        folder = spool_batch(self.db_path, batch, run)
+        while True:
+            try:
+                return wait_for_result(folder, RESULT_WAIT_SECONDS, db_path=self.db_path)
+            except DashboardGoneError:
+                pass
+            self._tell("The dashboard stopped; this run stores the waiting batches itself.")
+            if self._conn is None:
+                try:
+                    self._conn = self._open()
+                except _HandOver:  # a new dashboard owns the file: it imports the batch
+                    continue
+            import_pending(self._conn, self.db_path)
+
     def write(self, batch: Batch, run: RunInfo) -> WriteResult:
         def spooled() -> WriteResult:
-            result = wait_for_result(spool_batch(self.db_path, batch, run))
+            result = self._spooled(batch, run)
             return WriteResult(
                 int(result["added"]), int(result["duplicates"]), int(result["undated_added"])
             )
@@ -243,9 +356,23 @@ class FileSink(Sink):
 
     def finish(self, run: RunInfo) -> int:
         def spooled() -> int:
-            return int(wait_for_result(spool_batch(self.db_path, None, run))["run_id"])
+            return int(self._spooled(None, run)["run_id"])
 
-        return self._with_store(lambda conn: finish_run(conn, run), spooled, release=True)
+        return self._with_store(lambda conn: finish_run(conn, run), spooled)
+
+    def fail(self, run: RunInfo) -> None:
+        if self.handed_to_dashboard and self._conn is None:
+            # Not waited for: the dashboard that is slow or failing now marks it when it can.
+            spool_batch(self.db_path, None, run, status="failed")
+            return
+        try:
+            self._with_store(lambda conn: finish_run(conn, run, status="failed"), lambda: None)
+        except duckdb.Error:
+            # A failed checkpoint leaves DuckDB refusing every statement on that
+            # connection; a new one replays the log and may still have room for this.
+            with contextlib.suppress(duckdb.Error):
+                self._release()
+            self._with_store(lambda conn: finish_run(conn, run, status="failed"), lambda: None)
 
     def close(self) -> None:
-        self._release()
+        self._release(checkpoint=True)

@@ -86,6 +86,28 @@ class ForeignDatabaseError(StoreTargetError):
     """A DuckDB file with tables of its own and no presswatch schema: left untouched."""
 
 
+class StoreWriteError(RuntimeError):
+    """A write that did not reach the database (the message says why, in a few words)."""
+
+
+# The OS's words for a write that found no room, as DuckDB and Python repeat them.
+_NO_ROOM = {
+    "No space left on device": "disk full",
+    "Disk quota exceeded": "disk full (quota exceeded)",
+    "File too large": "disk full (the file size limit was reached)",
+}
+
+
+def write_failure(exc: BaseException) -> str:
+    """What stopped a write, in a few words: "disk full" or the database's own first line."""
+    text = str(exc)
+    for needle, cause in _NO_ROOM.items():
+        if needle in text:
+            return cause
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"the database could not be written ({first})"
+
+
 def resolve_db_path(path: str | Path | None) -> str:
     """The database path as DuckDB wants it (":memory:" passes through)."""
     if path is None:
