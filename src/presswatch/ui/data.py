@@ -148,6 +148,43 @@ def articles_csv(
         cur.close()
 
 
+def kwic_csv_factory(
+    filters: Filters,
+    entity_id: str | None,
+    order: queries.ArticleOrder,
+    description: str,
+    link: str | None = None,
+) -> Callable[[], bytes]:
+    """A no-argument callable producing every keyword-in-context line as formula-safe CSV
+    (the page shows the first 200); its own cursor, as for ``articles_csv_factory``."""
+    owner = connection()
+
+    def build() -> bytes:
+        return kwic_csv(owner, filters, entity_id, order, description, link)
+
+    return build
+
+
+def kwic_csv(
+    conn: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    entity_id: str | None,
+    order: queries.ArticleOrder,
+    description: str,
+    link: str | None = None,
+) -> bytes:
+    """Every KWIC line of the filtered articles (around ``entity_id``'s mentions, else the
+    text query's matches) as CSV bytes; ``link`` is the view's address for the first line."""
+    cur = conn.cursor()
+    try:
+        chunks = queries.iter_kwic_all(cur, filters, entity_id=entity_id, order=order)
+        return export.to_csv_bytes(
+            chunks, description=description, generated_at=now_utc(), link=link
+        )
+    finally:
+        cur.close()
+
+
 def now_utc() -> datetime:
     """Timezone-aware now (export file names and comment lines say UTC)."""
     return datetime.now(UTC)

@@ -16,6 +16,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from presswatch.filters import UNKNOWN_SOURCE
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 KIND_COLOURS: dict[str, str] = {
@@ -122,16 +124,25 @@ def legend_html() -> str:
 
 
 def kwic_html(rows: pd.DataFrame, max_rows: int = 200) -> str:
-    """Keyword-in-context lines (``queries.kwic_snippets``) as an escaped HTML table."""
+    """Keyword-in-context lines (``queries.kwic_snippets``) as an escaped HTML table.
+
+    Each line names its article: the title (in full on hover) over date · source, so lines
+    from one outlet on one day can be told apart.
+    """
     lines: list[str] = []
+    clip = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
     for r in rows.head(max_rows).itertuples(index=False):
         when = fmt_date(r.published_at)
-        src = html.escape(str(r.source or ""))
-        clip = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+        src = UNKNOWN_SOURCE if _missing(r.source) else str(r.source)
+        title = "(untitled)" if _missing(r.title) or not str(r.title).strip() else str(r.title)
+        tip = html.escape(f"{title} · {when} · {src}", quote=True)
         lines.append(
             "<tr>"
-            f'<td style="{clip};color:#666;padding-right:8px;width:22%">{when} · {src}</td>'
-            f'<td style="{clip};text-align:right;direction:rtl;width:36%">'
+            f'<td title="{tip}" style="{clip};padding-right:8px;width:26%">'
+            f'<div style="{clip}">{html.escape(title)}</div>'
+            f'<div style="{clip};color:#666;font-size:0.85em">{html.escape(when)} · '
+            f"{html.escape(src)}</div></td>"
+            f'<td style="{clip};text-align:right;direction:rtl;width:32%">'
             f"<bdi>{html.escape(str(r.left))}</bdi></td>"
             f'<td style="{clip};width:42%"><mark style="background:{KIND_COLOURS["match"]}">'
             f"{html.escape(str(r.match))}</mark>{html.escape(str(r.right))}</td>"
@@ -142,6 +153,10 @@ def kwic_html(rows: pd.DataFrame, max_rows: int = 200) -> str:
         + "".join(lines)
         + "</table>"
     )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 def text_html(text: str) -> str:
