@@ -7,7 +7,7 @@ from typing import cast
 
 import streamlit as st
 
-from presswatch import export, queries
+from presswatch import export, queries, textquery
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import widgets
 from presswatch.ui.data import articles_csv_factory, kwic_csv_factory, now_utc
@@ -48,8 +48,16 @@ else:
                 box.caption(md_escape(" · ".join(m for m in meta if m)))
                 if detail.get("url"):
                     box.caption("URL: " + md_escape(detail["url"]))
-                box.html(article_html(detail.get("title"), str(detail.get("text") or ""), mentions))
-                box.html(f'<div style="font-size:0.85em">Key: {legend_html()}</div>')
+                # The text query's words are highlighted as well, so the reader sees why
+                # the article was found.
+                search = textquery.word_regex(textquery.parse(f.text).node) if f.text else None
+                box.html(
+                    article_html(
+                        detail.get("title"), str(detail.get("text") or ""), mentions, search
+                    )
+                )
+                key = legend_html(search=bool(search))
+                box.html(f'<div style="font-size:0.85em">Key: {key}</div>')
                 with box.expander(f"The {len(mentions):,} detected mentions"):
                     st.dataframe(
                         mentions[

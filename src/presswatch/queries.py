@@ -419,10 +419,18 @@ def _entity_hits(f: Filters, entity_id: str) -> tuple[str, list[object]] | None:
     )
 
 
+_TYPED_QUOTES = str.maketrans({q: " " for q in '"“”„'})
+
+
 def entity_label(entity_id: str, names: dict[str, str] | None = None) -> str:
-    """Display label of an entity id ("word:joint exercise" -> '"joint exercise"')."""
+    """Display label of an entity id ("word:joint exercise" -> '“joint exercise”').
+
+    Quotes typed around a term (``"south china sea"``) count for nothing (see
+    ``_word_hits``), so they are dropped rather than shown inside the label's own quotes.
+    """
     if entity_id.startswith(WORD_PREFIX):
-        return f"“{entity_id[len(WORD_PREFIX) :].strip()}”"
+        typed = entity_id[len(WORD_PREFIX) :]
+        return "“" + " ".join(typed.translate(_TYPED_QUOTES).split()) + "”"
     if names and entity_id in names:
         return names[entity_id]
     return entity_id.split(":", 1)[-1] if ":" in entity_id else entity_id
@@ -1265,6 +1273,18 @@ def article_detail(conn: Conn, article_id: int) -> dict[str, Any] | None:
         return None
     row = df.iloc[0]
     return {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
+
+
+def stored_articles(conn: Conn, ids: Sequence[int]) -> pd.DataFrame:
+    """The stored articles among ``ids`` (e.g. what an upload's duplicates repeat).
+
+    Columns: article_id, published_at, source, title, origin_file, run_id.
+    """
+    sql = """
+        SELECT article_id, published_at, source, title, origin_file, run_id FROM articles
+        WHERE article_id IN (SELECT unnest(?::BIGINT[]))
+    """
+    return _df(conn, sql, [list(dict.fromkeys(int(i) for i in ids))])
 
 
 def article_mentions(conn: Conn, article_id: int) -> pd.DataFrame:

@@ -26,6 +26,7 @@ KIND_COLOURS: dict[str, str] = {
     "organisation": "#b9e2ff",
     "term": "#c8f0c0",
     "match": "#ffe08a",
+    "search": "#f9b8d8",
 }
 
 
@@ -80,12 +81,16 @@ def highlight_html(text: str, spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
-def article_html(title: str | None, text: str, mentions: pd.DataFrame) -> str:
+def article_html(
+    title: str | None, text: str, mentions: pd.DataFrame, search: str | None = None
+) -> str:
     """The article with every detected mention highlighted, title first.
 
     ``mentions`` is ``queries.article_mentions`` output (field, start_pos, end_pos, name,
-    kind, signal).
+    kind, signal). ``search`` is a regular expression (``textquery.word_regex`` of the
+    text query) whose matches are highlighted too, as "search match".
     """
+    rx = re.compile(search) if search else None
 
     def spans(field: str) -> list[Span]:
         if mentions.empty:
@@ -100,21 +105,28 @@ def article_html(title: str | None, text: str, mentions: pd.DataFrame) -> str:
             out.append(Span(int(start), int(end), f"{name} · {what}", str(kind)))
         return out
 
-    head = highlight_html(title or "(untitled)", spans("title"))
-    body = highlight_html(text, spans("text"))
+    def hits(body: str) -> list[Span]:
+        if rx is None:
+            return []
+        return [Span(m.start(), m.end(), "search match", "search") for m in rx.finditer(body)]
+
+    shown_title = title or "(untitled)"
+    head = highlight_html(shown_title, [*spans("title"), *hits(title or "")])
+    body = highlight_html(text, [*spans("text"), *hits(text)])
     return (
         f'<div class="pw-article"><h3 style="margin-top:0">{head}</h3>'
         f'<div style="white-space:pre-wrap;line-height:1.6">{body}</div></div>'
     )
 
 
-def legend_html() -> str:
-    """The colour key for highlighted mentions."""
+def legend_html(search: bool = False) -> str:
+    """The colour key for highlighted mentions (and text-query matches when ``search``)."""
     items = [
         ("country", "country (name, demonym, compound, abbreviation)"),
         ("capital", "capital city counted as its country"),
         ("organisation", "organisation"),
         ("term", "watch-list term"),
+        *([("search", "text query match")] if search else []),
     ]
     return " ".join(
         f'<mark style="background:{KIND_COLOURS[k]};padding:0 4px;border-radius:3px">'
