@@ -89,8 +89,17 @@ _ORDER: dict[str, str] = {
     "title": "lower(title) ASC NULLS LAST, article_id",
 }
 _KINDS = ("country", "organisation", "term")
-# display name of an entity id: reference name, else the id without its "org:"/"term:" prefix
-_NAME = "coalesce(en.name, regexp_replace({col}, '^(term|org):', ''))"
+# Display name of an entity id: reference name, else the id without its "org:"/"term:"
+# prefix. A country that is not a sovereign state says so ("Taiwan (territory)", "Soviet
+# Union (historic)"), wherever countries are listed; the statuses are countries.tsv's.
+STATUS_SUFFIX: dict[str, str] = {"territory": " (territory)", "historic": " (historic)"}
+_STATUS_SQL = (
+    "CASE en.status "
+    + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STATUS_SUFFIX.items())
+    + " ELSE '' END"
+)
+_LABEL = f"en.name || {_STATUS_SQL}"
+_NAME = f"coalesce({_LABEL}, regexp_replace({{col}}, '^(term|org):', ''))"
 _TEXT = "coalesce({a}.title, '') || chr(10) || {a}.text"
 
 
@@ -205,7 +214,7 @@ def known_values(conn: Conn) -> KnownValues:
         for r in _rows(conn, "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")
     }
     span = _rows(conn, "SELECT min(published_at), max(published_at) FROM articles")[0]
-    ents = _rows(conn, "SELECT entity_id, kind, name FROM entities")
+    ents = _rows(conn, f"SELECT entity_id, kind, {_LABEL} FROM entities en")  # noqa: S608
     groups = {
         r[0]
         for r in _rows(conn, "SELECT DISTINCT entity_id FROM article_entities WHERE kind = 'term'")
@@ -440,7 +449,7 @@ def _names(conn: Conn, ids: Sequence[str]) -> dict[str, str]:
     ids = [i for i in ids if not i.startswith(WORD_PREFIX)]
     if not ids:
         return {}
-    sql = f"SELECT entity_id, name FROM entities WHERE entity_id IN ({_marks(ids)})"  # noqa: S608
+    sql = f"SELECT entity_id, {_LABEL} FROM entities en WHERE entity_id IN ({_marks(ids)})"  # noqa: S608
     rows = _rows(conn, sql, ids)
     return {str(a): str(b) for a, b in rows}
 

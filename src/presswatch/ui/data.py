@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from presswatch import export, queries, store
+from presswatch import batch, export, queries, store
 from presswatch.filters import Filters
 from presswatch.settings import get_settings
 
@@ -39,12 +39,15 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # Trying read-write first (rather than os.access) also catches what permission bits
     # do not show: root ignores them, while an immutable file or a read-only mount refuses.
     try:
-        return store.shared_connection(path)
+        conn = store.shared_connection(path)
     except store.StoreReadOnlyError:
         # A file this process may not write (an archive copy, a read-only mount) is still
         # worth browsing: serve it read-only, without the spool importer, which writes.
         limit = get_settings().dashboard_memory_bytes
         return store.open_store(path, read_only=True, memory_limit_bytes=limit)
+    # A file migrated from before countries had a status shows it from the first view on.
+    batch.fill_entity_status(conn)
+    return conn
 
 
 def connection() -> duckdb.DuckDBPyConnection:

@@ -17,6 +17,10 @@ K_FROM = "pw_f_from"
 K_TO = "pw_f_to"
 K_SOURCE = "pw_f_source"
 K_COUNTRY = "pw_f_country"
+COUNTRY_HELP = (
+    "Sovereign states, and territories and historic states marked as such "
+    "(“Taiwan (territory)”, “Soviet Union (historic)”), as data/countries.tsv lists them."
+)
 K_MATCH = "pw_f_match"
 K_ORG = "pw_f_org"
 K_GROUP = "pw_f_group"
@@ -114,7 +118,12 @@ def draw(known: KnownValues) -> Filters:
     )
     picked_sources = sb.multiselect("Sources", sources, key=K_SOURCE, placeholder="All sources")
     picked_countries = sb.multiselect(
-        "Countries", countries, key=K_COUNTRY, format_func=known.name, placeholder="Any country"
+        "Countries and territories",
+        countries,
+        key=K_COUNTRY,
+        format_func=known.name,
+        placeholder="Any country or territory",
+        help=COUNTRY_HELP,
     )
     match = sb.radio(
         "Articles mentioning",
