@@ -117,8 +117,8 @@ else:
     entity_ids = [*f.countries, *f.organisations, *f.groups]
     # With no text query, the first filtered entity is the obvious choice: a country filter
     # alone gives the words around that country's mentions without a second pick.
-    kw_default = "" if f.text.strip() or not entity_ids else entity_ids[0]
-    kw_options = [*([""] if f.text.strip() else []), *entity_ids]
+    kw_default = "" if f.text or not entity_ids else entity_ids[0]
+    kw_options = [*([""] if f.text else []), *entity_ids]
     kw1, kw2, kw3 = st.columns([3, 3, 2], vertical_alignment="bottom")
     with kw1:
         kw = opts.choice(
@@ -129,7 +129,7 @@ else:
             widget="select",
             format_func=lambda e: known.name(e) if e else "the text query's matches",
         )
-    if kw or f.text.strip():
+    if kw or f.text:
         with kw2:
             kw_order = opts.choice(
                 "kwo",
