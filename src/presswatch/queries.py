@@ -1369,11 +1369,14 @@ def _kwic_plan(
     limit_sql, limit_params = ("", []) if max_articles is None else (" LIMIT ?", [max_articles])
     if entity_id and not entity_id.startswith(WORD_PREFIX):
         capital = "" if f.include_capitals else "AND m.kind <> 'capital'"
+        # The articles from article_entities (a row per article and entity, a fifth of
+        # mentions); the mentions themselves are read for the chosen articles only.
         sql = f"""
             SELECT article_id FROM articles
             WHERE article_id IN (
-                SELECT m.article_id FROM mentions m
-                WHERE m.entity_id = ? {capital} AND {_where_ids(conn, f, "m")}
+                SELECT e.article_id FROM article_entities e
+                WHERE e.entity_id = ? AND {_mention_expr(f, "e")} > 0
+                  AND {_where_ids(conn, f, "e")}
             )
             ORDER BY {order_sql}{limit_sql}
         """  # noqa: S608
