@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
+from _readonly import unwritable
 from test_app import _day, build_db, frame_with, new_app, ok, page, unmd
 
 from presswatch import queries as Q
@@ -138,3 +139,16 @@ def test_dashboard_shows_statuses_of_a_migrated_file(
     at = page(at, "articles")
     listing = frame_with(at, "title", "countries")
     assert list(listing["countries"]) == [f"China, Hong Kong (territory), {TAIWAN}"]
+
+
+def test_dashboard_explains_a_read_only_schema_1_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = build_db(tmp_path / "archive.duckdb", ARTICLES)
+    _as_schema_1(path)
+    monkeypatch.setenv("PRESSWATCH_DB", str(path))
+    with unwritable(path):
+        at = ok(new_app())
+    errors = " ".join(e.value for e in at.error)
+    assert "schema version 1, older than this presswatch" in errors
+    assert "open it once with write access" in errors
