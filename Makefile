@@ -56,8 +56,11 @@ pytest: test-setup
 
 test: lint typecheck pytest
 
+# The accuracy gates (detection floors on the gold sets) are quick; the speed and memory
+# benchmarks take minutes each and are run one by one (bench/README.md).
 bench: setup
-	@echo "See bench/README.md for each benchmark and its targets."
+	$(BIN)/python bench/eval_detection.py --check
+	@echo "Speed and memory benchmarks: see bench/README.md (each takes --check)."
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ from presswatch.settings import SettingsError
 from presswatch.store import StoreLockedError, StoreTargetError
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import nav
-from presswatch.ui.data import db_path, open_db, served_read_only
+from presswatch.ui.data import db_path, open_db, served_read_only, settle_process
 
 nav.page_setup()
 
@@ -34,6 +34,7 @@ try:
         finally:
             ui_frame.activate(None)
         ui_frame.finish(frame, page.url_path)
+    settle_process()
 except StoreLockedError as exc:
     st.error(
         f"The database {db_path()} is locked by another program, so the dashboard cannot "

@@ -40,7 +40,7 @@ else:
             else:
                 mentions = db.q(queries.article_mentions, article_id)
                 meta = [
-                    fmt_date(detail.get("published_at")),
+                    fmt_date(detail.get("published_at"), detail.get("date_precision")),
                     str(detail.get("source") or queries.UNKNOWN_SOURCE),
                     f"{int(detail.get('word_count') or 0):,} words",
                     str(detail.get("language") or ""),

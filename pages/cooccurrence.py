@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from presswatch import charts, queries
+from presswatch.ui import compare as ui_compare
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import widgets
 from presswatch.ui.render import md_escape
@@ -84,6 +85,7 @@ else:
     widgets.csv_download(
         pairs, f"cooccurrence-{scope}-{measure}", frame.description, key="dl_pairs"
     )
+    ui_compare.cooccurrence(frame, scope, top_n, min_count)
 
     # --- the articles behind a cell ----------------------------------------------------------
     node_ids = list(nodes["entity_id"]) if not nodes.empty else []

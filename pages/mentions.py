@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from presswatch import charts, queries
+from presswatch.ui import compare as ui_compare
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import widgets
 from presswatch.ui.render import md_escape, period_label
@@ -85,7 +86,9 @@ else:
         on_select="rerun",
         selection_mode=("points", "box"),
     )
+    widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
     widgets.csv_download(series, "mentions-over-time", frame.description, key="dl_mentions")
+    ui_compare.mentions(frame, entity_ids, gran, rolling)
 
     # --- the articles behind a point or a range ------------------------------------------
     labels = list(dict.fromkeys(series["label"])) if not series.empty else []
@@ -149,7 +152,7 @@ else:
         last = max(period, until) if until else period
         start, _ = queries.period_bounds(pd.Timestamp(first).to_pydatetime(), gran)  # type: ignore[arg-type]
         _, end = queries.period_bounds(pd.Timestamp(last).to_pydatetime(), gran)  # type: ignore[arg-type]
-        behind = db.q(queries.articles_for_period, f, ent or None, start, end, 500)
+        behind = db.q(queries.articles_for_period, f, ent or None, start, end, 500, gran)
         span = period_label(first, gran) + (
             f" to {period_label(last, gran)}" if last != first else ""
         )

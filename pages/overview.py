@@ -20,8 +20,8 @@ else:
     c = st.columns(5)
     c[0].metric("Articles", fmt_int(ov["articles"]))
     c[1].metric("Words", fmt_int(ov["words"]))
-    c[2].metric("First", fmt_date(ov["first"]))
-    c[3].metric("Last", fmt_date(ov["last"]))
+    c[2].metric("First", fmt_date(ov["first"], ov["first_precision"]))
+    c[3].metric("Last", fmt_date(ov["last"], ov["last_precision"]))
     c[4].metric("Sources", fmt_int(ov["sources"]))
     if int(ov["undated"] or 0):
         st.caption(
@@ -32,32 +32,41 @@ else:
     gran = opts.choice("gran", "Articles per", queries.GRANULARITIES, "month", widget="segmented")
     per = db.q(queries.articles_per_period, f, gran)
     st.plotly_chart(
-        charts.articles_per_period_bars(per, title=f"Articles per {gran}"),
+        db.figure(charts.articles_per_period_bars, per, title=f"Articles per {gran}"),
         key="pw_overview_per_chart",
     )
+    widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
     widgets.csv_download(per, "articles-per-" + gran, frame.description, key="dl_per")
 
     left, right = st.columns(2)
     with left:
         top_c = db.q(queries.top_entities, f, "country", 15)
         st.plotly_chart(
-            charts.top_entities_bars(top_c, title="Most-mentioned countries and territories"),
+            db.figure(
+                charts.top_entities_bars, top_c, title="Most-mentioned countries and territories"
+            ),
             key="pw_overview_countries",
         )
         widgets.csv_download(top_c, "top-countries", frame.description, key="dl_top_c")
     with right:
         top_o = db.q(queries.top_entities, f, "organisation", 15)
         st.plotly_chart(
-            charts.top_entities_bars(top_o, title="Most-mentioned organisations"),
+            db.figure(charts.top_entities_bars, top_o, title="Most-mentioned organisations"),
             key="pw_overview_orgs",
         )
         widgets.csv_download(top_o, "top-organisations", frame.description, key="dl_top_o")
 
     st.subheader("Sources")
     by_source = db.q(queries.articles_by_source, f, 50)
-    shown = by_source.assign(
-        first=[fmt_date(v) for v in by_source["first"]],
-        last=[fmt_date(v) for v in by_source["last"]],
+    shown = by_source.drop(columns=["first_precision", "last_precision"]).assign(
+        first=[
+            fmt_date(v, p)
+            for v, p in zip(by_source["first"], by_source["first_precision"], strict=True)
+        ],
+        last=[
+            fmt_date(v, p)
+            for v, p in zip(by_source["last"], by_source["last_precision"], strict=True)
+        ],
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     widgets.csv_download(by_source, "articles-by-source", frame.description, key="dl_sources")

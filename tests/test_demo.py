@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from presswatch.demo import DEMO_NOTICE, SOURCES, generate_articles
+from presswatch.extract.terms import index_tokens
 from presswatch.models import Article
+from presswatch.pipeline import ingest_articles
+from presswatch.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -179,11 +182,10 @@ def test_time_trends(corpus: list[Article]) -> None:
 
 def test_term_vocabulary_stays_bounded() -> None:
     # Per-article unique tokens (serials, ids) would grow the term index with the corpus.
-    terms = pytest.importorskip("presswatch.extract.terms")
     vocab: set[str] = set()
     sizes = []
     for k, a in enumerate(generate_articles(8000), start=1):
-        vocab.update(t for t in terms.index_tokens(a.text) if not t.isdigit())
+        vocab.update(t for t in index_tokens(a.text) if not t.isdigit())
         if k in (2000, 8000):
             sizes.append(len(vocab))
     # Country-pair compounds and exercise names still add a few (bounded) new words.
@@ -212,11 +214,9 @@ def test_generation_is_fast() -> None:
 
 
 def test_end_to_end_ingest_of_300_demo_articles(tmp_path: Path) -> None:
-    pipeline = pytest.importorskip("presswatch.pipeline")
-    store = pytest.importorskip("presswatch.store")
-    conn = store.open_store(tmp_path / "demo.duckdb")
+    conn = open_store(tmp_path / "demo.duckdb")
     try:
-        summary = pipeline.ingest_articles(
+        summary = ingest_articles(
             conn, generate_articles(300), origin="demo", inputs="demo corpus, 300 articles"
         )
         assert summary.articles_seen == 300
@@ -249,7 +249,7 @@ def test_end_to_end_ingest_of_300_demo_articles(tmp_path: Path) -> None:
         assert with_country >= 295
         assert one("SELECT count(*) FROM country_pairs WHERE scope = 'article'") > 300
 
-        again = pipeline.ingest_articles(conn, generate_articles(300), origin="demo")
+        again = ingest_articles(conn, generate_articles(300), origin="demo")
         assert again.articles_added == 0
         assert again.duplicates == 300
         assert one("SELECT count(*) FROM articles") == 300

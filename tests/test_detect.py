@@ -13,6 +13,7 @@ from presswatch.extract import Detector
 from presswatch.extract.detect import all_caps_lines, is_all_caps
 from presswatch.extract.gazetteer import load_gazetteer
 from presswatch.extract.sentences import sentence_starts
+from presswatch.extract.watchlist import WatchGroup, WatchlistMatcher
 from presswatch.settings import DATA_DIR
 
 
@@ -526,9 +527,8 @@ def test_sentence_starts_skip_abbreviations() -> None:
 
 
 def test_watch_list_terms(det: Detector) -> None:
-    watchlist = pytest.importorskip("presswatch.extract.watchlist")
-    matcher = watchlist.WatchlistMatcher(
-        [watchlist.WatchGroup("Joint exercises", ("joint exercise*", "Peace Mission"))]
+    matcher = WatchlistMatcher(
+        [WatchGroup("Joint exercises", ("joint exercise*", "Peace Mission"))]
     )
     with_terms = Detector(det.gazetteer, matcher)
     ms = with_terms.detect("China and Russia held joint exercises. Peace Mission began.")
@@ -541,7 +541,6 @@ def test_watch_list_terms(det: Detector) -> None:
 
 
 def test_from_data_reads_the_watch_list_file(tmp_path: Path) -> None:
-    pytest.importorskip("presswatch.extract.watchlist")
     path = tmp_path / "watchlists.toml"
     path.write_text('[[group]]\nlabel = "Drills"\npatterns = ["naval drill*"]\n', encoding="utf-8")
     detector = Detector.from_data(DATA_DIR, watchlist_path=path)

@@ -443,3 +443,75 @@ def with_clickable_cells(fig: go.Figure, marker_px: int = 22) -> go.Figure:
     fig.update_xaxes(range=[-0.5, len(heat.x) - 0.5], autorange=False)
     fig.update_yaxes(range=[len(heat.y) - 0.5, -0.5], autorange=False)
     return fig
+
+
+# --------------------------------------------------------------------------- compared slices
+
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+_PALETTE = (
+    "#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a",
+    "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
+)  # fmt: skip
+
+
+def lines_by_slice(
+    df: pd.DataFrame, measure: str = "share", title: str = "", offset_unit: str | None = None
+) -> go.Figure:
+    """Lines from ``compare.mentions_by_slice`` (one per series): the dimension with more
+    values (entities, or slices/outlets) gets the colours, the other the dash patterns, so
+    the lines of one slice or of one entity are told apart at a glance.
+
+    With ``offset_unit`` (e.g. "month") the x axis is ``df.offset`` (``compare.with_offsets``:
+    periods since each slice's start) and the hover names each point's own date.
+    """
+    shown = df.drop(columns="label").rename(columns={"series": "label"})
+    fig = line_over_time(shown, measure=measure, title=title)
+    if df.empty:
+        return fig
+    if offset_unit:
+        for trace, (_, part) in zip(fig.data, shown.groupby("label", sort=False), strict=True):
+            trace.update(
+                x=list(part["offset"]),
+                text=[pd.Timestamp(p).strftime("%Y-%m-%d") for p in part["period"]],
+                hovertemplate=str(trace.hovertemplate).replace("%{x|%Y-%m-%d}", "%{text}"),
+            )
+        fig.update_xaxes(title_text=esc(f"{offset_unit.capitalize()}s from each slice's start"))
+    firsts = df.drop_duplicates("series")  # the traces' order (groupby keeps first appearance)
+    entities = list(dict.fromkeys(df["entity_id"]))
+    groups = list(dict.fromkeys(zip(df["slice"], df["source"], strict=True)))
+    by_entity = len(entities) >= len(groups)
+    for trace, entity, group in zip(
+        fig.data,
+        firsts["entity_id"],
+        zip(firsts["slice"], firsts["source"], strict=True),
+        strict=True,
+    ):
+        e, g = entities.index(entity), groups.index(group)
+        colour = _PALETTE[(e if by_entity else g) % len(_PALETTE)]
+        dash = _DASHES[(g if by_entity else e) % len(_DASHES)]
+        trace.update(line={"color": colour, "dash": dash}, marker={"color": colour})
+    return fig
+
+
+def same_colour_scale(figs: Sequence[go.Figure], measure: str = "share") -> list[go.Figure]:
+    """Side-by-side heatmaps with one colour range (symmetric around 0 for PMI/NPMI), so the
+    same colour means the same value in every slice."""
+    values = [
+        float(v)
+        for fig in figs
+        for trace in fig.data
+        if trace.type == "heatmap"
+        for row in trace.z
+        for v in row
+        if v is not None and math.isfinite(float(v))
+    ]
+    if not values:
+        return list(figs)
+    lo, hi = min(values), max(values)
+    if measure in ("pmi", "npmi"):
+        lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
+    elif lo >= 0:
+        lo = 0.0
+    for fig in figs:
+        fig.update_traces(zmin=lo, zmax=hi, zauto=False, selector={"type": "heatmap"})
+    return list(figs)

@@ -27,6 +27,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from presswatch.precision import date_label
+
 # ASCII triggers plus full-width look-alikes some spreadsheet programs also evaluate.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
@@ -125,7 +127,37 @@ def _cell(value: object, as_id: bool = False) -> object:
     return neutralise_cell(str(value))
 
 
+def _precision_column(column: str) -> str:
+    """The column that says how precise a date column is: date_precision for published_at,
+    ``<name>_precision`` for any other (first_precision for first)."""
+    return "date_precision" if column == "published_at" else f"{column}_precision"
+
+
+def _dates_at_precision(df: pd.DataFrame) -> pd.DataFrame:
+    """Each date column that has a precision column beside it written to that precision
+    ("2024", "Mar 2021", a day with its time of day), the rule of the dashboard's lists: a
+    year-only date is not "2024-01-01"."""
+    dated = {
+        str(c): _precision_column(str(c))
+        for c in df.columns
+        if _precision_column(str(c)) in df.columns
+    }
+    if not dated:
+        return df
+    return df.assign(
+        **{
+            col: pd.Series(
+                [date_label(v, p, with_time=True) for v, p in zip(df[col], df[prec], strict=True)],
+                index=df.index,
+                dtype=object,
+            )
+            for col, prec in dated.items()
+        }
+    )
+
+
 def _rows(df: pd.DataFrame) -> Iterable[list[object]]:
+    df = _dates_at_precision(df)
     ids = [_is_id_column(c) for c in df.columns]
     for row in df.itertuples(index=False, name=None):
         yield [_cell(v, as_id) for v, as_id in zip(row, ids, strict=True)]

@@ -52,6 +52,7 @@ import pandas as pd
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
+from presswatch.precision import PRECISIONS_FOR
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -140,7 +141,7 @@ _FA_KEEP = 3  # filtered id sets kept per connection (the current and recent fil
 
 
 def _fa_table(conn: Conn, f: Filters) -> str:
-    """A table with the filtered articles' (article_id, published_at, word_count).
+    """A table with the filtered articles' (article_id, published_at, date_precision, word_count).
 
     Unfiltered: ``articles`` itself. Otherwise a connection-local temporary table, made
     once per (filters, data version) and reused by every query of a page, so an
@@ -166,7 +167,8 @@ def _fa_table(conn: Conn, f: Filters) -> str:
         return name
     where, params = f.to_sql("a")
     conn.execute(
-        f"CREATE TEMP TABLE {name} AS SELECT a.article_id, a.published_at, a.word_count "  # noqa: S608
+        f"CREATE TEMP TABLE {name} AS SELECT a.article_id, a.published_at, a.date_precision, "  # noqa: S608
+        "a.word_count "
         f"FROM articles a WHERE {where}",
         params,
     )
@@ -185,8 +187,8 @@ def _fa_table(conn: Conn, f: Filters) -> str:
 def _fa(conn: Conn, f: Filters, extra_cols: str = "") -> tuple[str, list[object]]:
     """CTE ``fa``: the filtered articles, columns article_id (+ ``extra_cols`` over alias a).
 
-    ``extra_cols`` may use a.published_at and a.word_count. Returns (sql, params); the
-    params list is empty (kept so call sites stay uniform).
+    ``extra_cols`` may use a.published_at, a.date_precision and a.word_count. Returns
+    (sql, params); the params list is empty (kept so call sites stay uniform).
     """
     cols = "a.article_id" + (", " + extra_cols if extra_cols else "")
     return f"fa AS (SELECT {cols} FROM {_fa_table(conn, f)} a)", []  # noqa: S608
@@ -267,8 +269,16 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- overview
 
 
+# The precision of the first/last date (to show it as "2021", not "2021-01-01"); on a tie
+# the finest, which states the most about that moment.
+_RANK = "CASE coalesce(a.date_precision, 'day') WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END"
+_FIRST_PRECISION = f"arg_min(coalesce(a.date_precision, 'day'), (a.published_at, {_RANK}))"
+_LAST_PRECISION = f"arg_max(coalesce(a.date_precision, 'day'), (a.published_at, -{_RANK}))"
+
+
 def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
-    """One row: articles, words, first (timestamp), last, sources, languages, undated.
+    """One row: articles, words, first (timestamp), last, sources, languages, undated,
+    first_precision, last_precision (of those two dates: day | month | year).
 
     ``sources`` counts the articles without a source as one more source, as the
     per-source table (``articles_by_source``) lists them as one group.
@@ -281,7 +291,9 @@ def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
                count(DISTINCT a.source) + (count(*) FILTER (WHERE a.source IS NULL) > 0)::INT
                    AS sources,
                count(DISTINCT a.language) AS languages,
-               count(*) FILTER (WHERE a.published_at IS NULL) AS undated
+               count(*) FILTER (WHERE a.published_at IS NULL) AS undated,
+               {_FIRST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS first_precision,
+               {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {where}
     """  # noqa: S608
     return _df(conn, sql, params)
@@ -302,10 +314,46 @@ def _grid_sql(granularity: str) -> str:
     )
 
 
+def _fits_bins(granularity: str, alias: str = "a") -> str:
+    """Condition: ``<alias>``'s date is precise enough for bins of ``granularity``.
+
+    A year-only date (stored as 1 January) counts only in year bins, a month-only date
+    (stored as the 1st) in month, quarter and year bins: see ``presswatch.precision``. The
+    precision names come from that fixed table, never from the user.
+    """
+    allowed = PRECISIONS_FOR[_check(granularity, _TRUNC, "granularity")]
+    names = ", ".join(f"'{p}'" for p in allowed)
+    return f"coalesce({alias}.date_precision, 'day') IN ({names})"
+
+
+def _period_expr(granularity: str, alias: str = "a") -> str:
+    """The bin of ``<alias>``'s date at ``granularity``; NULL when undated or too coarse."""
+    g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
+    return f"CASE WHEN {_fits_bins(g, alias)} THEN date_trunc('{g}', {alias}.published_at) END"
+
+
+def dates_too_coarse(conn: Conn, f: Filters, granularity: Granularity = "month") -> dict[str, int]:
+    """Dated articles of the filtered set left out of ``granularity`` bins, per precision.
+
+    {"month": n, "year": m} with only the non-zero entries: month-only dates at day/week
+    granularity, year-only dates at anything finer than year. The pages say how many and
+    offer the coarser granularity that would hold them.
+    """
+    g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
+    sql = f"""
+        SELECT coalesce(a.date_precision, 'day') AS precision, count(*) AS n
+        FROM articles a
+        WHERE a.published_at IS NOT NULL AND NOT ({_fits_bins(g)}) AND {_where_ids(conn, f, "a")}
+        GROUP BY 1
+    """  # noqa: S608
+    return {str(p): int(n) for p, n in _rows(conn, sql) if int(n)}  # type: ignore[call-overload]
+
+
 def articles_per_period(conn: Conn, f: Filters, granularity: Granularity = "month") -> pd.DataFrame:
     """Dated articles of the filtered set per period. Columns: period (timestamp), articles.
 
     Every period between the first and the last is present (0 where nothing was published).
+    Dates coarser than the granularity are not counted (``dates_too_coarse`` counts them).
     """
     g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
     where = _where_ids(conn, f, "a")
@@ -313,7 +361,8 @@ def articles_per_period(conn: Conn, f: Filters, granularity: Granularity = "mont
     sql = f"""
         WITH p AS (
             SELECT date_trunc('{g}', a.published_at) AS period, count(*) AS articles
-            FROM articles a WHERE a.published_at IS NOT NULL AND {where} GROUP BY 1
+            FROM articles a
+            WHERE a.published_at IS NOT NULL AND {_fits_bins(g)} AND {where} GROUP BY 1
         ), {_grid_sql(g)}
         SELECT grid.period, coalesce(p.articles, 0) AS articles
         FROM grid LEFT JOIN p USING (period) ORDER BY grid.period
@@ -349,7 +398,8 @@ def top_entities(
 
 
 def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
-    """Filtered articles per source, most first. Columns: source, articles, first, last.
+    """Filtered articles per source, most first. Columns: source, articles, first, last,
+    first_precision, last_precision.
 
     Articles without a source are grouped under ``UNKNOWN_SOURCE``; first/last ignore
     undated ones.
@@ -358,7 +408,9 @@ def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
     sql = f"""
         WITH {cte}
         SELECT coalesce(a.source, ?) AS source, count(*) AS articles,
-               min(a.published_at) AS first, max(a.published_at) AS last
+               min(a.published_at) AS first, max(a.published_at) AS last,
+               {_FIRST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS first_precision,
+               {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {_in_fa(f, "a")}
         GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
     """  # noqa: S608
@@ -472,12 +524,13 @@ def mentions_over_time(
     Columns: period (timestamp), entity_id, label, mentions, articles, total_articles,
     total_words, value (the chosen ``measure``; NaN for share/per10k where the period has
     no articles), and ``value`` is a trailing mean over ``rolling`` periods when > 1.
-    Unknown ids yield zeros (the page validates them against ``known_values``).
+    Unknown ids yield zeros (the page validates them against ``known_values``). Dates
+    coarser than the granularity are in no period (``dates_too_coarse`` counts them).
     """
     g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
     _check(measure, MEASURES, "measure")
     ids = list(dict.fromkeys(entity_ids))
-    cte, params = _fa(conn, f, f"date_trunc('{g}', a.published_at) AS period, a.word_count")
+    cte, params = _fa(conn, f, f"{_period_expr(g)} AS period, a.word_count")
     totals_sql = f"""
         WITH {cte},
         p AS (
@@ -572,7 +625,16 @@ def period_bounds(
 def _article_cols(alias: str = "a") -> str:
     return ", ".join(
         f"{alias}.{c}"
-        for c in ("article_id", "published_at", "source", "title", "url", "language", "word_count")
+        for c in (
+            "article_id",
+            "published_at",
+            "date_precision",
+            "source",
+            "title",
+            "url",
+            "language",
+            "word_count",
+        )
     )
 
 
@@ -606,13 +668,17 @@ def articles_for_period(
     period_start: datetime | date,
     period_end: datetime | date,
     limit: int = 500,
+    granularity: Granularity | None = None,
 ) -> pd.DataFrame:
     """Articles of the filtered set published in [period_start, period_end) mentioning the entity.
 
     ``entity_id`` None = all articles of the period. Columns as ``articles_page`` plus
-    ``mentions`` (of that entity in the article), ordered by date.
+    ``mentions`` (of that entity in the article), ordered by date. With ``granularity``
+    (the chart's), only the articles that chart counts: dates precise enough for its bins.
     """
     where = _where_ids(conn, f, "a")
+    if granularity is not None:
+        where = f"{where} AND {_fits_bins(granularity)}"
     params: list[object] = []
     start = pd.Timestamp(period_start).to_pydatetime()
     end = pd.Timestamp(period_end).to_pydatetime()
@@ -771,6 +837,25 @@ def cooccurrence_nodes(
     return out
 
 
+def _given_nodes(conn: Conn, f: Filters, scope: str, entity_ids: Sequence[str]) -> pd.DataFrame:
+    """``cooccurrence_nodes`` columns for given countries (units 0 where the set has none)."""
+    units, n, n_country = _entity_units(conn, f, scope)
+    ids = list(dict.fromkeys(entity_ids))
+    found = units.set_index("entity_id")
+    names = _names(conn, ids)
+    return pd.DataFrame(
+        {
+            "entity_id": ids,
+            "name": [
+                found["name"].get(i) if i in found.index else entity_label(i, names) for i in ids
+            ],
+            "units": [int(found["units"].get(i, 0)) if i in found.index else 0 for i in ids],
+            "n_units": n,
+            "n_with_country": n_country,
+        }
+    )
+
+
 def cooccurrence(
     conn: Conn,
     f: Filters,
@@ -778,14 +863,20 @@ def cooccurrence(
     top_n: int = 15,
     measure: CoMeasure = "raw",
     min_count: int = 1,
+    entity_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Pairs among the ``top_n`` countries (by units mentioning them), long form, a < b.
 
     Columns: a, b, a_name, b_name, n_ab, n_a, n_b, n_units, jaccard, pmi, npmi, value
     (the chosen measure; NaN where n_ab < min_count). Includes pairs with n_ab = 0.
+    ``entity_ids`` replaces the top countries by a given set (``top_n`` is then unused),
+    so several filter sets can be compared cell by cell (presswatch.compare).
     """
     _check(measure, CO_MEASURES, "measure")
-    nodes = cooccurrence_nodes(conn, f, scope, top_n)
+    if entity_ids is None:
+        nodes = cooccurrence_nodes(conn, f, scope, top_n)
+    else:
+        nodes = _given_nodes(conn, f, scope, entity_ids)
     columns = ["a", "b", "a_name", "b_name", "n_ab", "n_a", "n_b", "n_units", "jaccard",
                "pmi", "npmi", "value"]  # fmt: skip
     if len(nodes) < 2:
@@ -925,12 +1016,21 @@ def _country_surfaces(conn: Conn) -> list[str]:
     return surfaces
 
 
+_Unit = tuple[str, ...]
+
+
 def _excluded_words(
     conn: Conn, exclude_countries: bool, extra_stopwords: Sequence[str]
-) -> tuple[set[str], set[str]]:
-    """(exact terms to drop, words whose phrases are dropped too) for the term views."""
+) -> tuple[set[str], set[str], set[_Unit]]:
+    """(exact terms to drop, words whose phrases are dropped too, multi-word units).
+
+    A unit is an excluded name of several words ("hong kong", "south korea"): dropped as a
+    whole, in any longer term that contains it, and taken off the counts of its words (see
+    ``_inside_units``), so that "hong" and "kong" do not stay behind.
+    """
     exact: set[str] = set()
     words: set[str] = set()
+    units: set[_Unit] = set()
     surfaces: list[str] = list(extra_stopwords)
     if exclude_countries:
         surfaces.extend(_country_surfaces(conn))
@@ -940,28 +1040,78 @@ def _excluded_words(
             exact.add(" ".join(toks))
             if len(toks) == 1:
                 words.add(toks[0])
-    return exact, words
+            else:
+                units.add(tuple(toks))
+    return exact, words, units
 
 
-def _keep_term(term: str, exact: set[str], words: set[str], include_numbers: bool) -> bool:
+def _keep_term(
+    term: str, exact: set[str], words: set[str], units: set[_Unit], include_numbers: bool
+) -> bool:
     if term in exact or (not include_numbers and term.isdigit()):
         return False
-    return " " not in term or not any(w in words for w in term.split(" "))
+    if " " not in term and "-" not in term:
+        return True
+    # A hyphen joins units too: "china-us" and "china-us relations" hold China and the US,
+    # "hong kong-based" holds Hong Kong.
+    parts = term.replace("-", " ").split()
+    if any(w in words for w in parts):
+        return False
+    return not any(
+        tuple(parts[i : i + len(u)]) == u for u in units for i in range(len(parts) - len(u) + 1)
+    )
+
+
+def _inside_units(conn: Conn, f: Filters, units: set[_Unit]) -> dict[str, int]:
+    """Occurrences of each word inside the excluded units in the filtered set.
+
+    Multi-word country and capital names are indexed whole in every article (see
+    extract.terms), so a unit's count is one look-up. A unit inside a longer one ("republic
+    of korea" in "democratic people republic of korea") counts only its own occurrences,
+    so a word is not taken off twice.
+    """
+    if not units:
+        return {}
+    cte, params = _fa(conn, f)
+    by_id = {term_id(" ".join(u)): u for u in units}
+    sql = f"""
+        WITH {cte}
+        SELECT x.term_id, sum(x.n)::BIGINT AS n FROM article_terms x
+        WHERE {_in_fa(f, "x")} AND x.term_id IN (SELECT unnest(?::BIGINT[]))
+        GROUP BY 1
+    """  # noqa: S608
+    df = _df(conn, sql, [*params, list(by_id)])
+    total = {by_id[int(tid)]: int(n) for tid, n in df.itertuples(index=False)}
+    own: dict[_Unit, int] = {}
+    for u in sorted(total, key=len, reverse=True):  # longest first
+        within = sum(
+            n
+            for v, n in own.items()
+            if len(v) > len(u) and any(v[i : i + len(u)] == u for i in range(len(v) - len(u) + 1))
+        )
+        own[u] = max(0, total[u] - within)
+    inside: dict[str, int] = {}
+    for u, n in own.items():
+        for w in u:
+            inside[w] = inside.get(w, 0) + n
+    return inside
 
 
 def _top_terms(
     conn: Conn,
     f: Filters,
     want: int,
-    exact: set[str],
-    words: set[str],
+    excluded: tuple[set[str], set[str], set[_Unit]],
     include_numbers: bool,
+    inside: dict[str, int],
 ) -> pd.DataFrame:
     """The ``want`` most frequent kept terms of the filtered set: term_id, term, n, articles.
 
     Aggregates the term index once, takes the top rows by count in SQL and drops excluded
     terms in Python (a few set look-ups), fetching more only when too many were dropped.
+    ``inside`` (word -> occurrences inside excluded units) is taken off the words' counts.
     """
+    exact, words, units = excluded
     cte, params = _fa(conn, f)
     fetch = want + len(exact) // 4 + 100
     while True:
@@ -976,7 +1126,14 @@ def _top_terms(
             FROM top JOIN terms t ON t.term_id = top.term_id
         """  # noqa: S608
         df = _df(conn, sql, [*params, fetch])
-        keep = [_keep_term(str(t), exact, words, include_numbers) for t in df["term"]]
+        if inside:
+            df["n"] = [
+                int(n) - inside.get(str(t), 0) for t, n in zip(df["term"], df["n"], strict=True)
+            ]
+        keep = [
+            _keep_term(str(t), exact, words, units, include_numbers) and n > 0
+            for t, n in zip(df["term"], df["n"], strict=True)
+        ]
         kept = df.loc[pd.Series(keep, index=df.index, dtype=bool)]
         if len(kept) >= want or len(df) < fetch:
             kept = kept.sort_values(["n", "term"], ascending=[False, True], kind="stable")
@@ -1021,10 +1178,12 @@ def term_frequencies(
     the detector found in the corpus), and phrases containing them. Numbers are left out
     unless ``include_numbers``. per10k = n ÷ words of the filtered set × 10,000.
     """
-    exact, words = _excluded_words(conn, exclude_countries, extra_stopwords)
+    excluded = _excluded_words(conn, exclude_countries, extra_stopwords)
+    inside = _inside_units(conn, f, excluded[2])
     want = max(1, int(limit))
     # Fetch extra rows: folding phrases into their words can empty some unigrams.
-    top = _fold_phrases(_top_terms(conn, f, want * 2, exact, words, include_numbers)).head(want)
+    top = _fold_phrases(_top_terms(conn, f, want * 2, excluded, include_numbers, inside))
+    top = top.head(want)
     total_words = _words_of(conn, f)
     out = top[["term", "n", "articles"]].copy()
     out["per10k"] = out["n"] * 10_000 / total_words if total_words > 0 else np.nan
@@ -1123,8 +1282,9 @@ def term_keyness(
     """
     _check(reference, ("rest", "period"), "reference")
     columns = ["term", "target_n", "ref_n", "target_per10k", "ref_per10k", "g2", "log_ratio"]
-    exact, words = _excluded_words(conn, exclude_countries, extra_stopwords)
-    cand = _top_terms(conn, f, max(1, int(candidates)), exact, words, False)
+    excluded = _excluded_words(conn, exclude_countries, extra_stopwords)
+    inside = _inside_units(conn, f, excluded[2])
+    cand = _top_terms(conn, f, max(1, int(candidates)), excluded, False, inside)
     cand = cand.rename(columns={"n": "target_n"})
     if cand.empty:
         return pd.DataFrame(columns=columns)
@@ -1133,7 +1293,14 @@ def term_keyness(
     if reference == "rest":
         corpus = _corpus_term_totals(conn, ids)
         ref_words = _words_of(conn, Filters()) - target_words
-        ref_n = cand["term_id"].map(corpus).fillna(0) - cand["target_n"]
+        # target_n already has the words' occurrences inside excluded units taken off; the
+        # corpus total loses the corpus's (which include the target's).
+        corpus_inside = _inside_units(conn, Filters(), excluded[2])
+        ref_n = (
+            cand["term_id"].map(corpus).fillna(0)
+            - cand["target_n"]
+            - cand["term"].map(lambda t: corpus_inside.get(str(t), 0))
+        )
     else:
         rf = f.replace(date_from=ref_from, date_to=ref_to)
         rcte, rparams = _fa(conn, rf)
@@ -1146,7 +1313,10 @@ def term_keyness(
         """  # noqa: S608
         refdf = _df(conn, ref_sql, [*rparams, ids]).set_index("term_id")["n"]
         ref_words = _words_of(conn, rf)
-        ref_n = cand["term_id"].map(refdf).fillna(0)
+        ref_inside = _inside_units(conn, rf, excluded[2])
+        ref_n = cand["term_id"].map(refdf).fillna(0) - cand["term"].map(
+            lambda t: ref_inside.get(str(t), 0)
+        )
     if ref_words <= 0 or target_words <= 0:
         return pd.DataFrame(columns=columns)
     a = cand["target_n"].to_numpy(dtype="float64")

@@ -46,7 +46,8 @@ NOT_SURNAMES = frozenset(
     border trade economy on in and but the this that has is was will says said and or to of
     for with at by as from after before since monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
-    november december telecom post times news""".split()
+    november december telecom post times news daily radio today television tv mobile unicom
+    railway railways eastern southern western northern""".split()
 )
 
 # Article/sentence evidence for "Georgia" the US state versus the country.
@@ -399,3 +400,66 @@ def any_state_pattern(states: Iterable[str]) -> re.Pattern[str]:
     forms = sorted(set(states) - {"Georgia", "Washington", "D.C."}, key=len, reverse=True)
     alternatives = "|".join(re.escape(f) for f in forms) or "(?!)"
     return re.compile(r"(?<![A-Za-z])(?:" + alternatives + r")(?![A-Za-z])")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """Longest first, so "News Agency" is tried before "News"; "(?!)" when there are none."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
+def event_after_pattern(heads: Iterable[str], *, adjacent: bool) -> re.Pattern[str]:
+    """Regex for the rest of an event, document or venue name after a capital.
+
+    "Beijing Xiangshan Forum", "Moscow International Security Conference", "Beijing 2022
+    Winter Olympics": up to three capitalised words (or a year), then a head word from
+    name_contexts.tsv. With ``adjacent`` the head must follow at once: in a Title Case or
+    ALL-CAPS headline every word is capitalised, so "Moscow Rejects Peace Agreement" must
+    not read as a name.
+    """
+    middle = "" if adjacent else r"(?:[ \t]+(?:[A-Z][\w'\u2019.&-]*|\d{4})){0,3}?"
+    return re.compile(middle + r"[ \t]+(?:" + _alternatives(heads) + r")(?![A-Za-z])")
+
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+# What follows the place of a dateline: ", Dec. 3", ", China, Dec 3", ", 3 December",
+# " (Xinhua) --" or a dash. Dashes are matched raw (em and en dashes, "--").
+DATELINE_AFTER = re.compile(
+    r"(?:,[ \t]+(?:[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?,[ \t]+)?"
+    r"(?:(?:" + _MONTHS + r")\.?[ \t]+\d{1,2}(?!\d)|\d{1,2}[ \t]+(?:" + _MONTHS + r")(?![a-z]))"
+    r"|[ \t]*\([A-Z][\w .&'-]*\)[ \t]*(?:--?|[\u2013\u2014:])"
+    r"|[ \t]+(?:--?|[\u2013\u2014])[ \t])"
+)
+
+
+def dateline_before_pattern(agencies: Iterable[str], heads: Iterable[str]) -> re.Pattern[str]:
+    """Regex (fullmatch) for what may precede the place of a dateline on its line.
+
+    Nothing, or the end of a sentence (paragraphs run together in some feeds), then
+    optionally a news agency and a comma: "Xinhua News Agency, Beijing, December 29".
+    """
+    agency = (
+        r"(?:(?:" + _alternatives(agencies) + r")|(?:[A-Z][\w'\u2019.&-]*[ \t]+){0,4}"
+        r"(?:" + _alternatives(heads) + r")),[ \t]+"
+    )
+    return re.compile(
+        r"(?:.*[.!?][\"'\u201d)]?[ \t]+)?[ \t\"'\u201c]*(?:" + agency + r")?", re.DOTALL
+    )
+
+
+# "said Israel Marshall, product manager": a job after the name makes it a person's.
+def job_apposition_pattern(jobs: Iterable[str]) -> re.Pattern[str]:
+    """Regex for ", [a|the ...] [up to three words] <job>" right after a person's name."""
+    return re.compile(
+        r",[ \t]+(?:(?:a|an|the|its|their|our|his|her)[ \t]+)?(?:[\w'\u2019.&-]+[ \t]+){0,3}?"
+        r"(?:" + _alternatives(jobs) + r")(?![A-Za-z])"
+    )
+
+
+# "..., said Israel Katz." / "said Jordan Henderson, who ...": a quoted speaker's name.
+SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told|added|asked|explained|noted|wrote|according to)[ \t]+$"
+)
+SPEAKER_END = re.compile(r"[ \t]*(?:[.,;:]|$)")

@@ -202,6 +202,15 @@ class Detector:
         self._state_anywhere = ctx.any_state_pattern(gazetteer.us_states)
         self._forms = frozenset(e.form for e in self._entries if e.kind == "country")
         self._all_forms = frozenset(e.form for e in self._entries if e.kind != "block")
+        words = gazetteer.contexts
+        heads = words.get("event_head", ())
+        self._event_after = ctx.event_after_pattern(heads, adjacent=False)
+        self._event_adjacent = ctx.event_after_pattern(heads, adjacent=True)
+        self._event_adjacent_caps = re.compile(self._event_adjacent.pattern, re.IGNORECASE)
+        self._dateline_before = ctx.dateline_before_pattern(
+            words.get("agency", ()), words.get("agency_head", ())
+        )
+        self._job_after = ctx.job_apposition_pattern(words.get("job_title", ()))
         self._homograph_words = {
             e.form: re.compile(r"(?<![A-Za-z])" + re.escape(e.form.lower()) + r"(?![A-Za-z])")
             for e in self._entries
@@ -373,6 +382,23 @@ class Detector:
                 and ctx.SMALL_BUSINESS_AFTER.match(text, end)
             ):
                 return DROP  # "Henry's Turkey Service": a business name
+        if entry.kind == "capital":
+            # A capital stands for its state only when the state acts or speaks ("Beijing
+            # said"). In a dateline or in the name of an event, document or venue held in
+            # the city it is a place. The detector has no place kind and drops capitals
+            # used as places ("Beijing Road", "Beijing High School"), so these hits are
+            # dropped the same way, each alone: "Beijing Xiangshan Forum" says nothing
+            # about the next "Beijing said".
+            if after and after in ", (\u2014\u2013" and self._dateline(text, start, end):
+                return DROP  # "Xinhua News Agency, Beijing, December 29", "MOSCOW, March 5 -"
+            if after == " " and (nxt.isupper() or nxt.isdigit()):
+                if caps:
+                    event = self._event_adjacent_caps.match(text, end)
+                else:
+                    head = self._event_adjacent if title_case else self._event_after
+                    event = head.match(text, end)
+                if event:
+                    return DROP  # "Beijing Xiangshan Forum", "Paris Agreement"
         if entry.signal in ("name", "demonym", "capital"):
             org_like = nxt.isupper() or text.startswith(("and ", "& "), end + 1)
             heads = ctx.ORGANISATION_AFTER_CAPS if caps else ctx.ORGANISATION_AFTER
@@ -421,6 +447,17 @@ class Detector:
                 return DROP  # "Monica French", "Atakapa Indians"
             if ctx.SPEECH_AFTER.match(text, end) and text[max(0, start - 4) : start] != "the ":
                 return DROP  # "French said" (a surname)
+        if (
+            entry.kind == "country"
+            and entry.signal == "name"
+            and after == " "
+            and nxt.isupper()
+            and " " not in entry.form
+            and "person" not in flags  # (those have the broader rule below)
+            and not title_case
+            and self._given_name_of_person(text, lo, start, end)
+        ):
+            return DROP  # "said Israel Marshall, product manager": only this hit
         if entry.form == "Washington" and prev2 == ", ":
             town = ctx.TOWN_COMMA_BEFORE.search(text, lo, start)
             if town and town.group(1) not in self._all_forms:
@@ -451,6 +488,36 @@ class Detector:
                 ):
                     return DROP  # "Brown and Jordan shot ...": two surnames doing something
         return KEEP
+
+    def _dateline(self, text: str, start: int, end: int) -> bool:
+        """A capital opening a dateline: at the start of a line or sentence (or after a
+        news agency's name and a comma), then a date, an agency in parentheses or a dash."""
+        if not ctx.DATELINE_AFTER.match(text, end):
+            return False
+        line = text.rfind("\n", 0, start) + 1
+        return bool(self._dateline_before.fullmatch(text, max(line, start - 80), start))
+
+    def _given_name_of_person(self, text: str, lo: int, start: int, end: int) -> bool:
+        """A country name that is the given name of a person introduced by job or as a
+        speaker: "Israel Marshall, product manager", "..., said Israel Katz." The country is
+        dropped for this hit only: a later "Israel" is the state again, as articles go on
+        by surname."""
+        name = ctx.NAME_AFTER.match(text, end)
+        if name is None:
+            return False
+        surname = name.group(1)
+        if (
+            surname.endswith(".")
+            or surname.lower() in ctx.NOT_SURNAMES
+            or surname in self._all_forms
+            or surname.lower() in ctx.INSTITUTION_WORDS
+        ):
+            return False
+        if self._job_after.match(text, name.end()):
+            return True
+        return bool(
+            ctx.SPEAKER_END.match(text, name.end()) and ctx.SPEECH_BEFORE.search(text, lo, start)
+        )
 
     def _us_town_verdict(self, text: str, lo: int, start: int, end: int, entry: _Entry) -> int:
         """Context before a name that is also a US town: "town of Malta", "Malta Road in Malta",

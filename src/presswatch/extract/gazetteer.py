@@ -1,4 +1,5 @@
-"""Load the reference tables in data/ (countries, aliases, capitals, organisations, blockers).
+"""Load the reference tables in data/ (countries, aliases, capitals, organisations, blockers,
+name contexts).
 
 The tables are plain TSV files written by the team; this module only parses and checks them
 and turns them into one flat list of surface forms, each pointing at what it names.
@@ -105,6 +106,8 @@ class Gazetteer:
     organisations: dict[str, Organisation]
     aliases: tuple[Alias, ...]
     us_states: tuple[str, ...] = field(default=())
+    # name_contexts.tsv: context -> words (event heads, news agencies, job titles).
+    contexts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -218,6 +221,21 @@ def _us_states(path: Path) -> tuple[str, ...]:
     return tuple(form for _, cells in _rows(path) for form in _forms(cells[1]))
 
 
+CONTEXTS = frozenset({"event_head", "agency_head", "agency", "job_title"})
+
+
+def _contexts(path: Path) -> dict[str, tuple[str, ...]]:
+    """name_contexts.tsv -> {context: words}; a missing file gives no context words."""
+    out: dict[str, list[str]] = {}
+    if not path.exists():
+        return {}
+    for lineno, cells in _rows(path):
+        if cells[0] not in CONTEXTS or len(cells) < 2:
+            raise ValueError(f"{path.name}:{lineno}: unknown context {cells[0]!r} or no words")
+        out.setdefault(cells[0], []).extend(_forms(cells[1]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _dedupe(aliases: list[Alias]) -> tuple[Alias, ...]:
     """Normalise forms; drop exact repeats; refuse one form naming two different things."""
     seen: dict[str, Alias] = {}
@@ -250,4 +268,10 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         + org_aliases
         + _blockers(data_dir / "blockers.tsv")
     )
-    return Gazetteer(countries, orgs, _dedupe(aliases), _us_states(data_dir / "us_states.tsv"))
+    return Gazetteer(
+        countries,
+        orgs,
+        _dedupe(aliases),
+        _us_states(data_dir / "us_states.tsv"),
+        _contexts(data_dir / "name_contexts.tsv"),
+    )

@@ -7,14 +7,18 @@ Scheme (one pass over ``title + text``, lower-cased):
   acronyms kept whole ("U.S." -> "u.s."). Tokens of one character, tokens longer than
   ``MAX_TOKEN_CHARS`` and stopwords (data/stopwords.txt) are not indexed. Numbers of two or
   more digits are indexed (search for "2022" works; the word cloud hides them by default).
-- **Listed phrases** (data/phrases.txt): counted wherever their tokens occur in sequence
-  (any whitespace between, no punctuation); they may bridge stopwords ("community with a
-  shared future"). A phrase is only looked for when all its words occur in the article,
-  and then by a substring count over the joined token stream, so a long list costs little.
+- **Listed phrases** (data/phrases.txt, plus every multi-word country and capital name of
+  the gazetteer: "hong kong", "south korea", "new delhi"): counted wherever their tokens
+  occur in sequence (any whitespace between, no punctuation); they may bridge stopwords
+  ("community with a shared future"). A phrase is only looked for when its first two
+  words occur together in the article, and then by a substring count over the joined token
+  stream, so a long list costs little. A name is thus indexed whole in every article, and
+  the word cloud can show "hong kong" instead of "hong" and "kong".
 - **Automatic bigrams**: two adjacent indexed unigrams with no stopword or punctuation
   between them ("joint exercise", "foreign minister") — kept only when the pair occurs at
   least ``MIN_BIGRAM_COUNT`` times in the article (the title counts), and at most
-  ``MAX_BIGRAMS`` per article (most frequent first).
+  ``MAX_BIGRAMS`` per article (most frequent first). Occurrences that straddle the edge of
+  a multi-word name ("kong government" in "hong kong government") do not count.
 
 Why bounded: unigrams are needed for search and grow with vocabulary, but the number of
 distinct adjacent pairs grows with article length; keeping only repeated pairs (plus the
@@ -38,6 +42,7 @@ from itertools import compress, islice, pairwise, repeat
 from operator import le
 from pathlib import Path
 
+from presswatch.extract.gazetteer import load_gazetteer
 from presswatch.settings import DATA_DIR
 
 STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
@@ -149,17 +154,58 @@ def is_indexed_word(token: str) -> bool:
     return token not in _default_stopwords() and 1 < len(token) <= MAX_TOKEN_CHARS
 
 
+def _name_phrases() -> list[str]:
+    """Multi-word country and capital names of the gazetteer ("Hong Kong", "South Korean",
+    "New Delhi"), lower-cased: listed like data/phrases.txt so that every occurrence is
+    indexed whole and a word cloud can show the name as one term instead of its words."""
+    gazetteer = load_gazetteer(DATA_DIR)  # (once: the callers are cached)
+    return [
+        " ".join(a.form.lower().split())
+        for a in gazetteer.aliases
+        if a.kind in ("country", "capital") and " " in a.form.strip()
+    ]
+
+
 @lru_cache(maxsize=1)
 def _phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Listed phrases of two or more tokens: (phrase as indexed, its tokens)."""
     out: dict[str, tuple[str, ...]] = {}
-    for line in _read_list(PHRASES_PATH):
+    for line in [*_read_list(PHRASES_PATH), *_name_phrases()]:
         toks = tuple(t for t in tokenize(line.translate(_NORMALISE)))
         if len(toks) >= 2:  # one-token entries are ordinary unigrams already
             out.setdefault(" ".join(toks), toks)
     return tuple(out.items())
 
 
+@lru_cache(maxsize=1)
+def _phrases_by_first_pair() -> dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The listed phrases grouped by their first two tokens (hundreds of them with the
+    names, so an article looks up only those whose first pair it contains)."""
+    groups: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+    for phrase, toks in _phrases():
+        groups.setdefault((toks[0], toks[1]), []).append((phrase, toks))
+    return {pair: tuple(group) for pair, group in groups.items()}
+
+
+_Edges = dict[str, tuple[tuple[str, ...], ...]]
+
+
+@lru_cache(maxsize=1)
+def _phrase_edges() -> tuple[_Edges, _Edges]:
+    """({last token: names ending with it}, {first token: names starting with it}) of the
+    multi-word country and capital names, to find automatic bigrams that straddle the edge
+    of a name ("kong government"). Only names: "minister wang" beside "foreign minister"
+    is a term of its own."""
+    ends: dict[str, list[tuple[str, ...]]] = {}
+    starts: dict[str, list[tuple[str, ...]]] = {}
+    names = {" ".join(tokenize(line.translate(_NORMALISE))) for line in _name_phrases()}
+    for _phrase, toks in (item for item in _phrases() if item[0] in names):
+        ends.setdefault(toks[-1], []).append(toks)
+        starts.setdefault(toks[0], []).append(toks)
+    return {k: tuple(v) for k, v in ends.items()}, {k: tuple(v) for k, v in starts.items()}
+
+
+@lru_cache(maxsize=1)
 def listed_phrases() -> frozenset[str]:
     """The multi-word phrases of data/phrases.txt as indexed (tokens joined by one space).
 
@@ -178,17 +224,46 @@ def _phrase_counts(toks: list[str], pairs: Counter[tuple[str, str]]) -> dict[str
     """
     found: dict[str, int] = {}
     joined = ""
-    for phrase, ptoks in _phrases():
-        n = pairs.get((ptoks[0], ptoks[1]), 0)
-        if n and len(ptoks) > 2:
-            if not all(pair in pairs for pair in pairwise(ptoks[1:])):
-                continue
-            if not joined:
-                joined = " " + " ".join(toks) + " "
-            n = joined.count(" " + phrase + " ")
-        if n:
-            found[phrase] = n
+    by_pair = _phrases_by_first_pair()
+    for first in by_pair.keys() & pairs.keys():  # C-level intersection
+        n = pairs[first]
+        for phrase, ptoks in by_pair[first]:
+            count = n
+            if len(ptoks) > 2:
+                if not all(pair in pairs for pair in pairwise(ptoks[1:])):
+                    continue
+                if not joined:
+                    joined = " " + " ".join(toks) + " "
+                count = joined.count(" " + phrase + " ")
+            if count:
+                found[phrase] = count
     return found
+
+
+def _outside_phrases(
+    a: str,
+    b: str,
+    count: int,
+    toks: list[str],
+    pairs: Counter[tuple[str, str]],
+    joined: list[str],
+) -> int:
+    """How many of the ``count`` occurrences of the pair (a, b) do not straddle the edge of a
+    multi-word name: "hong kong government" holds the pair "kong government", which is no
+    term of its own but a piece of the name "Hong Kong" and the next word."""
+    ends, starts = _phrase_edges()
+    if f"{a} {b}" in listed_phrases():
+        return count
+    # Only phrases whose pair next to (a, b) occurs at all can straddle it (a dict look-up
+    # each); those few are counted over the joined token stream.
+    spans = [(*p, b) for p in ends.get(a, ()) if (p[-2], a) in pairs]
+    spans.extend((a, *p) for p in starts.get(b, ()) if (b, p[1]) in pairs)
+    if not spans:
+        return count
+    if not joined:  # (built once per article, only when some pair needs it)
+        joined.append(" " + " ".join(toks) + " ")
+    straddling = sum(joined[0].count(" " + " ".join(span) + " ") for span in spans)
+    return max(0, count - straddling)
 
 
 def article_terms(title: str | None, text: str) -> dict[str, int]:
@@ -207,6 +282,19 @@ def article_terms(title: str | None, text: str) -> dict[str, int]:
         for (a, b), c in repeated
         if a in terms and b in terms and not (a.isdigit() or b.isdigit())
     ]
+    # A country or capital name is a unit: a pair made of its last word and the next one
+    # (or of a word and its first) is a fragment, not a term; only occurrences away from
+    # names count.
+    ends, starts = _phrase_edges()
+    if any(a in ends or b in starts for _c, a, b in bigrams):
+        joined: list[str] = []
+        bigrams = [
+            (c, a, b)
+            if a not in ends and b not in starts
+            else (_outside_phrases(a, b, c, toks, pairs, joined), a, b)
+            for c, a, b in bigrams
+        ]
+        bigrams = [x for x in bigrams if x[0] >= MIN_BIGRAM_COUNT]
     if len(bigrams) > MAX_BIGRAMS:
         bigrams.sort(key=lambda x: (-x[0], x[1], x[2]))
         del bigrams[MAX_BIGRAMS:]

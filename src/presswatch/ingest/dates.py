@@ -16,6 +16,7 @@ never invented: a missing day gives precision "month", a missing year gives ``No
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import PurePath
@@ -367,3 +368,142 @@ def date_from_filename(name: str) -> ParsedDate | None:
     except ValueError:
         return None
     return _finish(value, "day", False, None)
+
+
+# --- a year for a "Month Day" heading that lacks one -----------------------------------
+
+# A date in an address or asset path: "t20190910_", "/2019/09/10/", "2019-09-10", and the
+# upload folders of the TRS content system many government sites run ("/W020180910/").
+_PATH_YMD_RE = re.compile(
+    r"(?:(?<![0-9])|(?<=[A-Z]0))((?:19|20)\d\d)([-_/.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])"
+    r"(?![0-9])"
+)
+# TRS upload file names: W0/P0 + the upload day + a sequence ("W020180910808183202862.jpg").
+_TRS_FILE_RE = re.compile(
+    r"(?<![A-Za-z0-9])[WP]0((?:19|20)\d\d)()(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{6,}(?![0-9])"
+)
+_PATH_YM_RE = re.compile(r"(?<![0-9])((?:19|20)\d\d)([-_/.]?)(0[1-9]|1[0-2])(?![0-9])")
+# Neighbouring dates (the page's links to the previous briefings) lie within this many days
+# of the heading's date in the year they give it.
+_NEIGHBOUR_DAYS = 45
+_MIN_NEIGHBOURS = 2
+# One dated asset could be a site-wide logo uploaded on that day of another year; several
+# distinct files uploaded on the heading's day are the page's own.
+_MIN_ASSETS = 2
+
+
+def month_day_without_year(text: str | None) -> tuple[int, int] | None:
+    """(month, day) of the first "September 10" / "10 September" in a text that states no
+    year with it, or None (also when the text has a complete date)."""
+    if not text:
+        return None
+    for m in _TEXT_DATE_RE.finditer(text):
+        if m["year"] or m["year2"]:
+            return None
+        month = _MONTH_NUM[(m["month"] or m["month2"])[:3].lower()]
+        day = int(m["day"] or m["day2"])
+        if 1 <= day <= 31:
+            return month, day
+    return None
+
+
+def _one(years: set[int]) -> int | None:
+    return next(iter(years)) if len(years) == 1 else None
+
+
+# What an address that names another day (or several years) says: no year can be taken.
+_DISAGREES = -1
+
+
+def _year_from_addresses(month: int, day: int, addresses: Iterable[str]) -> int | None:
+    """The year the page's own address gives (a full date with that month and day, else a
+    year-month folder with that month); ``_DISAGREES`` when it names another day."""
+    full: set[int] = set()
+    months: set[int] = set()
+    other = False
+    for address in addresses:
+        for m in _PATH_YMD_RE.finditer(address):
+            if (int(m[3]), int(m[4])) == (month, day):
+                full.add(int(m[1]))
+            else:
+                other = True
+        for m in _PATH_YM_RE.finditer(address):
+            if int(m[3]) == month:
+                months.add(int(m[1]))
+    if other or len(full) > 1:
+        return _DISAGREES
+    if full:
+        return full.pop()
+    return _one(months)
+
+
+def _year_from_assets(month: int, day: int, assets: Iterable[str]) -> int | None:
+    """The year of the files uploaded on the heading's day, when enough of them agree."""
+    by_year: dict[int, set[str]] = {}
+    for asset in set(assets):
+        found = [*_PATH_YMD_RE.finditer(asset), *_TRS_FILE_RE.finditer(asset)]
+        for m in found:
+            if (int(m[3]), int(m[4])) == (month, day):
+                by_year.setdefault(int(m[1]), set()).add(asset)
+    if len(by_year) != 1:
+        return None
+    year, files = next(iter(by_year.items()))
+    return year if len(files) >= _MIN_ASSETS else None
+
+
+def _year_from_neighbours(month: int, day: int, neighbours: Iterable[str]) -> int | None:
+    """The one year that puts the heading's date near every complete date of the page's
+    links (its neighbours in a list of briefings)."""
+    dates: list[datetime] = []
+    for text in neighbours:
+        for m in _TEXT_DATE_RE.finditer(text):
+            if m["year"] or m["year2"]:
+                found = _date_from_match(m, None)
+                if found is not None:
+                    dates.append(found.value)
+    if len(dates) < _MIN_NEIGHBOURS:
+        return None
+    fits: set[int] = set()
+    for year in {d.year for d in dates} | {d.year + 1 for d in dates} | {d.year - 1 for d in dates}:
+        try:
+            here = datetime(year, month, day)
+        except ValueError:
+            continue
+        if all(abs((d - here).days) <= _NEIGHBOUR_DAYS for d in dates):
+            fits.add(year)
+    return _one(fits)
+
+
+def year_for_month_day(
+    month: int,
+    day: int,
+    *,
+    addresses: Iterable[str] = (),
+    assets: Iterable[str] = (),
+    neighbours: Iterable[str] = (),
+) -> int | None:
+    """The year of a "September 10" heading, only when the page leaves no doubt.
+
+    Three kinds of evidence: the page's own address (URL, file name: "t20190910_…",
+    "/2019-09/"), the files it embeds (several uploaded on that very day, "/W020180910/…"),
+    and the complete dates of its links to neighbouring pages ("… on September 7, 2018").
+    Each that speaks must name the same year; any disagreement, or no evidence, gives None
+    (the article then stays undated rather than being placed in a guessed year).
+    """
+    answers = {
+        y
+        for y in (
+            _year_from_addresses(month, day, addresses),
+            _year_from_assets(month, day, assets),
+            _year_from_neighbours(month, day, neighbours),
+        )
+        if y is not None
+    }
+    year = _one(answers)  # _DISAGREES alone is out of range below
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return None
+    return year

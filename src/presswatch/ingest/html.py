@@ -4,8 +4,10 @@ trafilatura only parses the string it is given here (no URL is fetched). Its fas
 skips the fallback extractors: about five times quicker and, on the real MFA pages, the
 same text. Dates come from the page metadata (htmldate, restricted to structured markup
 so a copyright year is never taken for a publication date), else from a date written in
-the title ("… Press Conference on November 29, 2018"), else from a dateline at the start
-of the text, else from the file name.
+the title ("… Press Conference on November 29, 2018"; a title without the year, "… on
+September 10", takes the year only when the page's address, its files and its links to
+neighbouring dates leave no doubt), else from a dateline at the start of the text, else from
+the file name.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import logging
 import re
 from collections import Counter
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,8 +37,10 @@ from presswatch.ingest.dates import (
     date_from_filename,
     find_date_in_text,
     find_dateline_date,
+    month_day_without_year,
     parse_date,
     stated_year,
+    year_for_month_day,
 )
 from presswatch.ingest.furniture import strip_furniture
 from presswatch.models import Article, ParsedDate, Reject
@@ -259,6 +264,8 @@ def _extract(html: str) -> tuple[dict[str, str | None], str] | None:
     if _is_listing(tree):
         raise _Listing
     meta = _metadata(tree)
+    if month_day_without_year(meta["title"]):  # "… Press Conference on September 10"
+        meta.update(_year_evidence(tree))
     # Only needed when the page names neither its site nor its URL.
     if not (meta["sitename"] or _host(meta["url"])):
         meta["link_host"] = _link_host(tree)
@@ -301,12 +308,51 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
+# Separates the values of one evidence field in ``meta`` (never inside an attribute value).
+_EVIDENCE_SEP = "\n"
+
+
+def _year_evidence(tree: HtmlElement) -> dict[str, str | None]:
+    """What the page itself says about a year its heading leaves out: the files and pages it
+    points to (src/href) and the texts of its links that carry a year (its neighbours)."""
+    refs = {" ".join(str(v).split()) for v in tree.xpath("//@src | //@href")}
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    return {
+        "year_assets": _EVIDENCE_SEP.join(sorted(r for r in refs if r)),
+        "year_links": _EVIDENCE_SEP.join(sorted(t for t in links if re.search(r"\d{4}", t))),
+    }
+
+
+def _title_date_without_year(
+    meta: dict[str, str | None], title: str | None, url: str | None, origin_file: str
+) -> ParsedDate | None:
+    """The heading's "September 10" in the year the page's address, its files or its
+    neighbouring dates agree on (``dates.year_for_month_day``); None when in doubt."""
+    month_day = month_day_without_year(title)
+    if month_day is None:
+        return None
+    month, day = month_day
+    addresses = [a for a in (meta["url"], url) if a]
+    addresses.append(origin_file.replace("\\", "/").rsplit("/", 1)[-1])
+    year = year_for_month_day(
+        month,
+        day,
+        addresses=addresses,
+        assets=(meta.get("year_assets") or "").split(_EVIDENCE_SEP),
+        neighbours=(meta.get("year_links") or "").split(_EVIDENCE_SEP),
+    )
+    if year is None:
+        return None
+    return ParsedDate(datetime(year, month, day), "day")
+
+
 def _pick_date(
-    meta_date: str | None, title: str | None, text: str, origin_file: str
+    meta: dict[str, str | None], title: str | None, text: str, origin_file: str, url: str | None
 ) -> ParsedDate | None:
     return (
-        parse_date(meta_date)
+        parse_date(meta["date"])
         or (find_date_in_text(title) if title else None)
+        or _title_date_without_year(meta, title, url, origin_file)
         or find_dateline_date(text, year_hint=stated_year(title, text))
         or date_from_filename(origin_file)
     )
@@ -383,7 +429,7 @@ def read_html_document(
         text=text,
         origin_file=origin_file,
         title=title,
-        date=_pick_date(meta["date"], title, text, origin_file),
+        date=_pick_date(meta, title, text, origin_file, url),
         source=source or _page_source(meta, url, folder),
         url=meta["url"] or url,
         language=meta["language"],

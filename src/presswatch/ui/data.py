@@ -6,10 +6,18 @@ each script run opens its own cursor, so sessions and threads never share one. Q
 results go through ``st.cache_data`` keyed by the database path, ``store.data_version``
 (so newly ingested articles show up at once), the query's name and the repr of its
 arguments (Filters is a frozen dataclass with a stable repr).
+
+What does not depend on the session is built once per process and shared: query results
+(above), figures (``Db.figure``: one object every session draws, never changes), and the
+long-lived heap of imported modules, frozen out of the garbage collector's walks after the
+first run (``settle_process``).
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from presswatch import batch, export, queries, store
@@ -27,6 +36,8 @@ T = TypeVar("T")
 
 CACHE_ENTRIES = 256
 CACHE_TTL_SECONDS = 3600
+# Figures are kept in the garbage collector's view (hundreds of objects each), so fewer.
+FIGURE_ENTRIES = 64
 
 
 def db_path() -> str:
@@ -81,6 +92,38 @@ def _cached(path: str, version: int, name: str, key: str, _call: Callable[[], An
     return _call()
 
 
+@st.cache_resource(max_entries=FIGURE_ENTRIES, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _shared(name: str, key: str, _call: Callable[[], Any]) -> Any:
+    # cache_resource hands every session the same object (no pickled copy): right for a
+    # figure, which st.plotly_chart only reads (it serialises a copy), and whose pickled
+    # round trip would cost as much as building it again.
+    return _call()
+
+
+def _args_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """A digest of the arguments that is equal exactly when their data are equal."""
+    h = hashlib.blake2b(digest_size=20)
+    for value in args:
+        h.update(_value_bytes(value))
+    for name, value in sorted(kwargs.items()):
+        h.update(name.encode() + b"=" + _value_bytes(value))
+    return h.hexdigest()
+
+
+def _value_bytes(value: Any) -> bytes:
+    # A DataFrame's repr is cut short for long frames, and its pickle differs between a
+    # frame and its unpickled copy (each session gets a copy from st.cache_data), so a
+    # frame is keyed by its content as plain Python values: column names and dtypes, the
+    # index and every row's values.
+    if isinstance(value, pd.DataFrame):
+        value = (
+            [(str(name), str(dtype)) for name, dtype in value.dtypes.items()],
+            value.index.tolist(),
+            value.to_numpy(dtype=object).tolist(),
+        )
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 @dataclass
 class Db:
     """What a script run uses to reach the data: its own cursor and the data version."""
@@ -100,6 +143,31 @@ class Db:
         key = repr((args, sorted(kwargs.items())))
         name = f"{fn.__module__}.{fn.__qualname__}"
         return _cached(self.path, self.version, name, key, lambda: fn(*args, **kwargs))
+
+    def figure(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A ``charts`` figure of these arguments, built once and shared by every session:
+        draw it, never change it (build a new one with ``fn`` to change it)."""
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        return _shared(name, _args_key(args, kwargs), lambda: fn(*args, **kwargs))
+
+
+def settle_process() -> None:
+    """Call at the end of a finished run: the first one freezes what the process has
+    loaded so far (imported modules, plotly's templates, the connection) out of the
+    garbage collector's walks."""
+    _freeze_long_lived()
+
+
+@st.cache_resource(show_spinner=False)
+def _freeze_long_lived() -> bool:
+    # Streamlit runs a full collection after every script run (runner.postScriptGC), and
+    # Python runs one now and then; each walks every tracked object, most of them the
+    # modules the first run imported, which live as long as the process. Frozen objects
+    # are still freed when nothing refers to them; only cycles among them are kept, so
+    # collect first.
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 @contextmanager

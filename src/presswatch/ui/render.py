@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import pandas as pd
 
 from presswatch.filters import UNKNOWN_SOURCE
+from presswatch.precision import date_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -176,15 +176,37 @@ def text_html(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
-def fmt_date(value: object) -> str:
-    """YYYY-MM-DD for dates/timestamps; '(undated)' for missing values."""
+def fmt_date(value: object, precision: object = None) -> str:
+    """The date to its precision ("2024", "Mar 2021", "2021-03-05"); '(undated)' if missing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return "(undated)"
-    if isinstance(value, datetime | pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)[:10]
+    if isinstance(value, str):
+        return date_label(value[:10], precision)
+    return date_label(value, precision)
+
+
+_BIN_WORDS = {
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+}
+
+
+def coarse_dates_note(left_out: Mapping[str, int], granularity: str) -> tuple[str, str] | None:
+    """What a time chart leaves out (``queries.dates_too_coarse``) and the granularity
+    that holds it: ("190 articles dated by year only are not in monthly bins", "year")."""
+    counts = [(p, int(left_out.get(p, 0))) for p in ("month", "year")]
+    counts = [(p, n) for p, n in counts if n > 0]
+    if not counts:
+        return None
+    # "3 articles dated by month only and 1,200 dated by year only": the noun once.
+    noun = " article" if counts[0][1] == 1 else " articles"
+    parts = [f"{n:,}{noun if i == 0 else ''} dated by {p} only" for i, (p, n) in enumerate(counts)]
+    verb = "is" if sum(n for _, n in counts) == 1 else "are"
+    bins = _BIN_WORDS.get(granularity, granularity)
+    return f"{' and '.join(parts)} {verb} not in {bins} bins", counts[-1][0]
 
 
 def fmt_int(value: object) -> str:

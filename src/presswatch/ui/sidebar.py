@@ -1,4 +1,10 @@
-"""The shared sidebar: the filter widgets every page shares, read into one Filters value."""
+"""The shared sidebar: the filter widgets every page shares, read into one Filters value.
+
+Sources, countries and organisations each get a multiselect (the current choice; its own
+typing filters by name prefix) and under it a find box: Enter there adds the one best match
+for a name, alias or code (``picker.rank``, server-side), and the other matches are offered
+as pills to add with one click.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from typing import Any
 
 import streamlit as st
 
-from presswatch import textquery
+from presswatch import picker, textquery
+from presswatch.extract.gazetteer import load_gazetteer
 from presswatch.filters import Filters, KnownValues
 from presswatch.ui.render import md_escape
 
@@ -27,6 +34,15 @@ K_GROUP = "pw_f_group"
 K_TEXT = "pw_f_q"
 K_LANG = "pw_f_lang"
 K_CAPITALS = "pw_f_capitals"
+
+# Per picker (the multiselect's key + suffix): the find box, the other matches of its last
+# query, the pills offering them, and a note when the query matched nothing new.
+FIND = "_find"
+MORE = "_more"
+MORE_PICK = "_more_pick"
+NOTE = "_note"
+MAX_MORE = 8
+FIND_MAX_CHARS = 100
 
 MIN_DATE = date(1800, 1, 1)
 MAX_DATE = date(2200, 12, 31)
@@ -53,8 +69,131 @@ def seed(f: Filters) -> None:
         st.session_state[key] = value
 
 
+def _clear_find(key: str) -> None:
+    ss = st.session_state
+    ss[key + FIND] = ""
+    ss[key + MORE] = []
+    ss[key + NOTE] = ""
+
+
 def _reset() -> None:
     seed(Filters())
+    for key in (K_SOURCE, K_COUNTRY, K_ORG):
+        _clear_find(key)
+
+
+@st.cache_resource(show_spinner=False)
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """What users may type for each country and organisation (read once per process)."""
+    try:
+        return picker.gazetteer_aliases(load_gazetteer())
+    except (OSError, ValueError):  # an unreadable table: the pickers still find display names
+        return {}
+
+
+def _add(key: str, entity_id: str) -> None:
+    chosen = list(st.session_state.get(key, []))
+    if entity_id not in chosen:
+        st.session_state[key] = [*chosen, entity_id]
+
+
+def _on_find(
+    key: str,
+    options: list[str],
+    names: dict[str, str],
+    aliases: dict[str, tuple[str, ...]],
+    noun: str,
+) -> None:
+    """Enter in a find box: add the best match (one per Enter), offer the others."""
+    ss = st.session_state
+    query = str(ss.get(key + FIND, ""))
+    ss[key + FIND] = ""
+    ss[key + NOTE] = ""
+    ss[key + MORE] = []
+    if not query.strip():
+        return
+    chosen = set(ss.get(key, []))
+    # Built here, not per run: only an Enter in the box needs the folded names.
+    hits = picker.rank(query, picker.entries(options, names, aliases))
+    if not hits:
+        ss[key + NOTE] = f"No {noun} matches “{query.strip()}”."
+        return
+    best = hits[0]
+    if best in chosen:
+        ss[key + NOTE] = f"{names.get(best, best)} is already chosen."
+    else:
+        _add(key, best)
+    ss[key + MORE] = [h for h in hits[1:] if h not in chosen][:MAX_MORE]
+
+
+def _on_more(key: str) -> None:
+    """A click on one of the other matches: add it, keep offering the rest."""
+    ss = st.session_state
+    picked = ss.get(key + MORE_PICK)
+    ss[key + MORE_PICK] = None
+    if picked:
+        _add(key, str(picked))
+        ss[key + MORE] = [m for m in ss.get(key + MORE, []) if m != picked]
+
+
+def _entity_picker(
+    label: str,
+    key: str,
+    options: list[str],
+    *,
+    noun: str,
+    names: dict[str, str],
+    aliases: dict[str, tuple[str, ...]],
+    placeholder: str,
+    find_placeholder: str = "Name, alias or code + Enter",
+    help: str | None = None,
+) -> list[str]:
+    """A multiselect plus its find box (see the module docstring); returns the chosen ids."""
+    sb = st.sidebar
+
+    def label_of(i: str) -> str:
+        return names.get(i, i)
+
+    # "prefix" instead of the default fuzzy subsequence filter; options are sorted by name,
+    # so an exact name is the first row and Enter (no "Select N matches" row) picks just it.
+    picked = sb.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=label_of,
+        placeholder=placeholder,
+        help=help,
+        filter_mode="prefix",
+        select_all=False,
+    )
+    ss = st.session_state
+    for suffix, empty in ((FIND, ""), (MORE, []), (NOTE, "")):
+        ss.setdefault(key + suffix, empty)
+    add = f"Add {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+    sb.text_input(
+        add,
+        key=key + FIND,
+        max_chars=FIND_MAX_CHARS,
+        placeholder=find_placeholder,
+        label_visibility="collapsed",
+        on_change=_on_find,
+        args=(key, options, names, aliases, noun),
+    )
+    allowed = set(options)
+    more = [m for m in ss[key + MORE] if m in allowed and m not in picked]
+    if more:
+        sb.pills(
+            "Also matching",
+            more,
+            key=key + MORE_PICK,
+            format_func=label_of,
+            selection_mode="single",
+            on_change=_on_more,
+            args=(key,),
+        )
+    if ss[key + NOTE]:
+        sb.caption(md_escape(ss[key + NOTE]))
+    return list(picked)
 
 
 def _ensure(key: str, default: Any, options: Sequence[str] | None = None) -> None:
@@ -116,12 +255,25 @@ def draw(known: KnownValues) -> Filters:
         format="YYYY-MM-DD",
         help="Last publication day, inclusive (empty: no limit). " + span,
     )
-    picked_sources = sb.multiselect("Sources", sources, key=K_SOURCE, placeholder="All sources")
-    picked_countries = sb.multiselect(
+    names = dict(known.names)
+    aliases = _aliases()
+    picked_sources = _entity_picker(
+        "Sources",
+        K_SOURCE,
+        sources,
+        noun="source",
+        names={},
+        aliases={},
+        placeholder="All sources",
+        find_placeholder="Name + Enter",
+    )
+    picked_countries = _entity_picker(
         "Countries and territories",
+        K_COUNTRY,
         countries,
-        key=K_COUNTRY,
-        format_func=known.name,
+        noun="country",
+        names=names,
+        aliases=aliases,
         placeholder="Any country or territory",
         help=COUNTRY_HELP,
     )
@@ -133,13 +285,25 @@ def draw(known: KnownValues) -> Filters:
         format_func=lambda m: "any of them" if m == "any" else "all of them",
         disabled=len(picked_countries) < 2,
     )
-    picked_orgs = sb.multiselect(
-        "Organisations", orgs, key=K_ORG, format_func=known.name, placeholder="Any organisation"
+    picked_orgs = _entity_picker(
+        "Organisations",
+        K_ORG,
+        orgs,
+        noun="organisation",
+        names=names,
+        aliases=aliases,
+        placeholder="Any organisation",
     )
     picked_groups: list[str] = []
     if groups:
         picked_groups = sb.multiselect(
-            "Watch-list groups", groups, key=K_GROUP, format_func=known.name, placeholder="Any"
+            "Watch-list groups",
+            groups,
+            key=K_GROUP,
+            format_func=known.name,
+            placeholder="Any",
+            filter_mode="prefix",
+            select_all=False,
         )
     text = sb.text_input(
         "Text query",
@@ -154,7 +318,14 @@ def draw(known: KnownValues) -> Filters:
             sb.caption(md_escape(note))
     picked_langs: list[str] = []
     if len(langs) > 1:
-        picked_langs = sb.multiselect("Languages", langs, key=K_LANG, placeholder="All languages")
+        picked_langs = sb.multiselect(
+            "Languages",
+            langs,
+            key=K_LANG,
+            placeholder="All languages",
+            filter_mode="prefix",
+            select_all=False,
+        )
     capitals = sb.checkbox(
         "Count capital cities as their country",
         key=K_CAPITALS,

@@ -210,6 +210,10 @@ class Options:
             max_selections=max_selections,
             help=help,
             placeholder=placeholder,
+            # Not the default fuzzy subsequence filter ("Iran" offered Ireland) nor its
+            # "Select N matches" first row: Enter picks the first name the text begins.
+            filter_mode="prefix",
+            select_all=False,
         )
         self._record(key, list(value), [], list(value))
         return list(value)

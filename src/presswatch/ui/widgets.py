@@ -11,7 +11,7 @@ from presswatch import export
 from presswatch.filters import UNKNOWN_SOURCE, Filters
 from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import now_utc
-from presswatch.ui.render import fmt_date, md_escape
+from presswatch.ui.render import coarse_dates_note, fmt_date, md_escape
 
 # The title comes before the source, and a long source is cut, so a wire service's
 # 80-character name cannot push the titles out of a narrow "articles behind" table.
@@ -26,9 +26,15 @@ def csv_download(
     the view's link (when this run knows it) in the first line."""
     when = now_utc()
     link = ui_frame.current_link()
+
+    def build() -> bytes:
+        return export.to_csv_bytes(df, description=description, generated_at=when, link=link)
+
+    # A callable is run only when the button is clicked (in its own thread), so a page
+    # run does not write a CSV per table per session that nobody may ever download.
     st.download_button(
         label,
-        data=export.to_csv_bytes(df, description=description, generated_at=when, link=link),
+        data=build,
         file_name=export.csv_filename(stem, description, when),
         mime="text/csv",
         key=key,
@@ -53,7 +59,10 @@ def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) 
     cols = [c for c in [*ARTICLE_COLUMNS, *(extra or [])] if c in df.columns]
     shown = df[cols].copy()
     if "published_at" in shown:
-        shown["published_at"] = [fmt_date(v) for v in shown["published_at"]]
+        precisions = df["date_precision"] if "date_precision" in df else [None] * len(df)
+        shown["published_at"] = [
+            fmt_date(v, p) for v, p in zip(shown["published_at"], precisions, strict=True)
+        ]
     if "source" in shown:
         shown["source"] = [short_source(v) for v in shown["source"]]
     event: Any = st.dataframe(
@@ -94,3 +103,24 @@ def cloud_png(pairs: tuple[tuple[str, float], ...]) -> tuple[bytes, list[str]]:
     from presswatch import charts
 
     return charts.wordcloud_png(dict(pairs))
+
+
+def coarse_dates_notice(left_out: dict[str, int], granularity: str, key: str) -> str | None:
+    """Say how many dated articles a time chart leaves out (``queries.dates_too_coarse``),
+    with a button switching the chart's granularity to one that holds them.
+
+    ``key`` is the session-state key of the page's granularity widget; the button sets it
+    in a callback, which runs before the widget is drawn again. Returns the message shown.
+    """
+    note = coarse_dates_note(left_out, granularity)
+    if note is None:
+        return None
+    message, target = note
+
+    def switch() -> None:
+        st.session_state[key] = target
+
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.caption(f"{message} — show by {target} to count them.")
+    c2.button(f"Show by {target}", key=f"{key}_coarser", on_click=switch)
+    return message
