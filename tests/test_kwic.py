@@ -50,14 +50,16 @@ def _rows(data: bytes) -> tuple[str, list[dict[str, str]]]:
 def test_kwic_lines_show_the_title_escaped() -> None:
     rows = pd.DataFrame(
         [
-            (1, pd.Timestamp("2021-03-10"), "UN", "Statement by Ruritania", "in ", "Russia", " x"),
-            (2, pd.Timestamp("2021-03-10"), "UN", XSS_TITLE, "by ", "Russia", ""),
-            (3, None, None, None, "", "Russia", ""),
+            (1, pd.Timestamp("2021-01-01"), "year", "UN", "Statement by X", "in ", "Russia", "."),
+            (2, pd.Timestamp("2021-03-10"), "day", "UN", XSS_TITLE, "by ", "Russia", ""),
+            (3, None, None, None, None, "", "Russia", ""),
         ],
         columns=Q.KWIC_COLUMNS,
     )
     out = kwic_html(rows)
-    assert "Statement by Ruritania" in out
+    assert "Statement by X" in out
+    assert "2021 · UN" in out and "2021-01-01" not in out  # a year-only date stays a year
+    assert "2021-03-10 · UN" in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out and "<img" not in out
     assert "(untitled)" in out and UNKNOWN_SOURCE in out and "(undated)" in out
 

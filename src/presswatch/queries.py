@@ -1496,8 +1496,8 @@ def _snippet(text: str, start: int, end: int, width: int) -> tuple[str, str, str
     return left, " ".join(text[start:end].split()), right
 
 
-def _texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[object, object, object, str]]:
-    """article_id -> (published_at, source, title, text) for a few ids.
+def _texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[object, object, object, object, str]]:
+    """article_id -> (published_at, date_precision, source, title, text) for a few ids.
 
     Picking the page of ids first and reading ``text`` only for them keeps a broad filter
     from reading every matching article's text before the LIMIT.
@@ -1505,14 +1505,23 @@ def _texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[object, object, ob
     if not ids:
         return {}
     sql = """
-        SELECT article_id, published_at, source, title, text FROM articles
+        SELECT article_id, published_at, date_precision, source, title, text FROM articles
         WHERE article_id IN (SELECT unnest(?::BIGINT[]))
     """
     rows = _rows(conn, sql, [list(dict.fromkeys(ids))])
-    return {int(r[0]): (r[1], r[2], r[3], str(r[4])) for r in rows}  # type: ignore[call-overload]
+    return {int(r[0]): (r[1], r[2], r[3], r[4], str(r[5])) for r in rows}  # type: ignore[call-overload]
 
 
-KWIC_COLUMNS = ["article_id", "published_at", "source", "title", "left", "match", "right"]
+KWIC_COLUMNS = [
+    "article_id",
+    "published_at",
+    "date_precision",
+    "source",
+    "title",
+    "left",
+    "match",
+    "right",
+]
 _KWIC_CHUNK = 500  # articles whose text is read at once
 
 
@@ -1586,7 +1595,7 @@ def _kwic_lines(
             spots.setdefault(int(aid), []).append((str(field), int(start), int(end)))  # type: ignore[call-overload]
     rows: list[tuple[object, ...]] = []
     for aid in ids:
-        pub, src, title, text = texts[aid]
+        pub, precision, src, title, text = texts[aid]
         bodies = {"title": str(title or ""), "text": str(text)}
         if plan.pattern is not None:
             hits = (
@@ -1598,7 +1607,8 @@ def _kwic_lines(
         else:
             found = spots.get(aid, [])
         for field, start, end in found[:per_article]:
-            rows.append((aid, pub, src, title, *_snippet(bodies[field], start, end, width)))
+            snippet = _snippet(bodies[field], start, end, width)
+            rows.append((aid, pub, precision, src, title, *snippet))
     return rows
 
 
@@ -1617,8 +1627,8 @@ def kwic_snippets(
     Matches come from ``entity_id`` (its detected mentions; capital-city mentions only
     when ``include_capitals``) or else from ``query`` (its words/phrases, defaulting to the
     filters' text query). At most ``per_article`` lines per article, title first. Columns:
-    article_id, published_at, source, title, left, match, right (raw text: escape before
-    rendering).
+    article_id, published_at, date_precision, source, title, left, match, right (raw text:
+    escape before rendering).
     """
     width = max(10, min(int(width), 400))
     limit = max(1, int(limit))

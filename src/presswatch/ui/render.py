@@ -144,7 +144,7 @@ def kwic_html(rows: pd.DataFrame, max_rows: int = 200) -> str:
     lines: list[str] = []
     clip = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
     for r in rows.head(max_rows).itertuples(index=False):
-        when = fmt_date(r.published_at)
+        when = fmt_date(r.published_at, getattr(r, "date_precision", None))
         src = UNKNOWN_SOURCE if _missing(r.source) else str(r.source)
         title = "(untitled)" if _missing(r.title) or not str(r.title).strip() else str(r.title)
         tip = html.escape(f"{title} · {when} · {src}", quote=True)
