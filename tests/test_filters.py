@@ -115,7 +115,7 @@ def test_to_sql_runs_and_binds_everything() -> None:
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE articles (article_id BIGINT, published_at TIMESTAMP, source VARCHAR, "
-        "language VARCHAR, title VARCHAR, text VARCHAR)"
+        "language VARCHAR, title VARCHAR, text VARCHAR, date_precision VARCHAR DEFAULT 'day')"
     )
     con.execute(
         "CREATE TABLE article_entities (article_id BIGINT, entity_id VARCHAR, kind VARCHAR, "
@@ -124,7 +124,8 @@ def test_to_sql_runs_and_binds_everything() -> None:
     con.execute("CREATE TABLE article_terms (article_id BIGINT, term_id BIGINT, n INTEGER)")
     con.execute("CREATE TABLE terms (term_id BIGINT, term VARCHAR)")
     con.execute(
-        "INSERT INTO articles VALUES (1, '2020-05-01', 'x'' OR 1=1', 'en', 't', 'Iran talks'),"
+        "INSERT INTO articles (article_id, published_at, source, language, title, text) "
+        "VALUES (1, '2020-05-01', 'x'' OR 1=1', 'en', 't', 'Iran talks'),"
         "(2, '2020-05-02', 'MFA', 'en', 't', 'b'), (3, NULL, 'MFA', 'en', 't', 'c')"
     )
     con.execute(

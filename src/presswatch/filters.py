@@ -37,6 +37,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 
 from presswatch import textquery
+from presswatch.precision import in_range_sql
 
 Params = Mapping[str, "str | list[str]"]
 MatchMode = Literal["any", "all"]
@@ -187,19 +188,21 @@ class Filters:
 
         Every value is a bound ``?`` parameter; entity conditions are ``IN`` subqueries on
         ``article_entities`` (semi-joins); a country counts through its capital only when
-        ``include_capitals``. Date bounds exclude undated articles.
+        ``include_capitals``. Date bounds exclude undated articles, and keep a coarse date
+        only when its whole period (month, year) is inside them (``presswatch.precision``).
         """
         if not alias.isidentifier():
             raise ValueError(f"bad SQL alias {alias!r}")
         col = f"{alias}.article_id"
         conds: list[str] = []
         params: list[object] = []
-        if self.date_from:
-            conds.append(f"{alias}.published_at >= ?")
-            params.append(datetime.combine(self.date_from, datetime.min.time()))
-        if self.date_to:
-            conds.append(f"{alias}.published_at < ?")
-            params.append(datetime.combine(self.date_to + timedelta(days=1), datetime.min.time()))
+        if self.date_from or self.date_to:
+            # A coarse date only when its whole period is inside (a year-only 2021 date,
+            # stored as 1 January, is not in January 2021): presswatch.precision.
+            end = self.date_to + timedelta(days=1) if self.date_to else None
+            dsql, dparams = in_range_sql(self.date_from, end, alias)
+            conds.append(dsql)
+            params.extend(dparams)
         if self.sources:
             # The "(unknown source)" choice stands for the articles whose source is NULL.
             named = [s for s in self.sources if s != UNKNOWN_SOURCE]

@@ -52,7 +52,7 @@ import pandas as pd
 from presswatch import textquery
 from presswatch.extract.terms import listed_phrases, term_id, tokenize
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
-from presswatch.precision import PRECISIONS_FOR
+from presswatch.precision import PRECISIONS_FOR, in_range_sql, period_last_day
 from presswatch.store import data_version
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
@@ -204,6 +204,20 @@ def _where_ids(conn: Conn, f: Filters, alias: str = "a") -> str:
 # --------------------------------------------------------------------------- reference
 
 
+def _span_end(conn: Conn, newest: datetime) -> date:
+    """The last day of the period that ends last (31 December for a year-only date), so a
+    range picked up to it holds every article (``Filters.to_sql`` keeps whole periods).
+
+    Only a date of the newest stored date's year can end after that date's day.
+    """
+    rows = _rows(
+        conn,
+        "SELECT date_precision, max(published_at) FROM articles WHERE published_at >= ? GROUP BY 1",
+        [datetime(newest.year, 1, 1)],
+    )
+    return max(period_last_day(last, p) for p, last in rows if isinstance(last, datetime))
+
+
 def known_values(conn: Conn) -> KnownValues:
     """What the URL may name: sources, languages, entity ids (with display names), date span."""
     # Articles without a source are offered as one more source, UNKNOWN_SOURCE.
@@ -233,7 +247,7 @@ def known_values(conn: Conn) -> KnownValues:
         groups=frozenset(str(g) for g in groups),
         languages=frozenset(str(x) for x in languages),
         date_min=d_min.date() if isinstance(d_min, datetime) else None,
-        date_max=d_max.date() if isinstance(d_max, datetime) else None,
+        date_max=_span_end(conn, d_max) if isinstance(d_max, datetime) else None,
         names=names,
     )
 
@@ -675,32 +689,34 @@ def articles_for_period(
     ``entity_id`` None = all articles of the period. Columns as ``articles_page`` plus
     ``mentions`` (of that entity in the article), ordered by date. With ``granularity``
     (the chart's), only the articles that chart counts: dates precise enough for its bins.
+    As in ``Filters.to_sql``, an article's whole date period must be inside (a year-only
+    date is not in its January).
     """
     where = _where_ids(conn, f, "a")
     if granularity is not None:
         where = f"{where} AND {_fits_bins(granularity)}"
-    params: list[object] = []
-    start = pd.Timestamp(period_start).to_pydatetime()
-    end = pd.Timestamp(period_end).to_pydatetime()
+    inside, params = in_range_sql(
+        pd.Timestamp(period_start).date(), pd.Timestamp(period_end).date(), "a"
+    )
     hits = _entity_hits(f, entity_id) if entity_id else None
     if entity_id and hits is None:
         hits = ("SELECT NULL::BIGINT AS article_id, 0 AS mentions WHERE FALSE", [])
     if hits is None:
         page = (
             f"SELECT {_article_cols()}, NULL::BIGINT AS mentions FROM articles a "  # noqa: S608
-            f"WHERE {where} AND a.published_at >= ? AND a.published_at < ? "
+            f"WHERE {where} AND {inside} "
             f"ORDER BY a.published_at, a.article_id LIMIT ?"
         )
-        page_params = [*params, start, end, max(1, int(limit))]
+        page_params = [*params, max(1, int(limit))]
     else:
         hsql, hparams = hits
         page = (
             f"SELECT {_article_cols()}, h.mentions FROM articles a "  # noqa: S608
             f"JOIN ({hsql}) h ON h.article_id = a.article_id "
-            f"WHERE h.mentions > 0 AND {where} AND a.published_at >= ? AND a.published_at < ? "
+            f"WHERE h.mentions > 0 AND {where} AND {inside} "
             f"ORDER BY a.published_at, a.article_id LIMIT ?"
         )
-        page_params = [*hparams, *params, start, end, max(1, int(limit))]
+        page_params = [*hparams, *params, max(1, int(limit))]
     return _with_countries(conn, f, page, page_params, "published_at, article_id")
 
 

@@ -215,6 +215,21 @@ def _by_name(ids: Sequence[str], known: KnownValues) -> list[str]:
     return sorted(ids, key=lambda i: (known.name(i).casefold(), i))
 
 
+def _date_bounds(known: KnownValues) -> tuple[date, date]:
+    """What the date pickers offer: the articles' span, widened to a date already chosen.
+
+    The span ends with the newest article's period (``known_values``: 31 December for a
+    year-only date), so a range picked up to the last day offered drops nothing. A date
+    from a URL may lie outside the span; Streamlit would silently empty it otherwise.
+    """
+    lo, hi = known.date_min or MIN_DATE, known.date_max or MAX_DATE
+    for key in (K_FROM, K_TO):
+        chosen = st.session_state.get(key)
+        if isinstance(chosen, date):
+            lo, hi = min(lo, chosen), max(hi, chosen)
+    return lo, hi
+
+
 def draw(known: KnownValues) -> Filters:
     """Draw the filter widgets in the sidebar and return the Filters they describe."""
     sources = sorted(known.sources, key=str.casefold)
@@ -239,19 +254,20 @@ def draw(known: KnownValues) -> Filters:
     span = ""
     if known.date_min and known.date_max:
         span = f"The articles span {known.date_min.isoformat()} to {known.date_max.isoformat()}."
+    lo, hi = _date_bounds(known)
     d_from = sb.date_input(
         "From",
         key=K_FROM,
-        min_value=MIN_DATE,
-        max_value=MAX_DATE,
+        min_value=lo,
+        max_value=hi,
         format="YYYY-MM-DD",
         help="First publication day (empty: no limit). " + span,
     )
     d_to = sb.date_input(
         "To",
         key=K_TO,
-        min_value=MIN_DATE,
-        max_value=MAX_DATE,
+        min_value=lo,
+        max_value=hi,
         format="YYYY-MM-DD",
         help="Last publication day, inclusive (empty: no limit). " + span,
     )
