@@ -147,8 +147,11 @@ def page_work(conn: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Callable
     def articles() -> None:
         header()
         queries.articles_page(conn, f, 50, 0, "newest")
-        if f.text:
-            queries.kwic_snippets(conn, f, width=60, limit=50)
+        # As the page: the text query's matches, else the first filtered entity's mentions.
+        entities = [*f.countries, *f.organisations, *f.groups]
+        if f.text or entities:
+            entity = None if f.text else entities[0]
+            queries.kwic_snippets(conn, f, None, entity, 60, 200)
 
     return {
         "overview": overview,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import streamlit as st
 
-from presswatch import export, queries
+from presswatch import export, queries, textquery
 from presswatch.ui import frame as ui_frame
 from presswatch.ui import widgets
-from presswatch.ui.data import articles_csv_factory, now_utc
+from presswatch.ui.data import articles_csv_factory, kwic_csv_factory, now_utc
 from presswatch.ui.render import article_html, fmt_date, kwic_html, legend_html, md_escape
 from presswatch.ui.state import parse_int
 
@@ -47,8 +48,16 @@ else:
                 box.caption(md_escape(" · ".join(m for m in meta if m)))
                 if detail.get("url"):
                     box.caption("URL: " + md_escape(detail["url"]))
-                box.html(article_html(detail.get("title"), str(detail.get("text") or ""), mentions))
-                box.html(f'<div style="font-size:0.85em">Key: {legend_html()}</div>')
+                # The text query's words are highlighted as well, so the reader sees why
+                # the article was found.
+                search = textquery.word_regex(textquery.parse(f.text).node) if f.text else None
+                box.html(
+                    article_html(
+                        detail.get("title"), str(detail.get("text") or ""), mentions, search
+                    )
+                )
+                key = legend_html(search=bool(search))
+                box.html(f'<div style="font-size:0.85em">Key: {key}</div>')
                 with box.expander(f"The {len(mentions):,} detected mentions"):
                     st.dataframe(
                         mentions[
@@ -106,22 +115,51 @@ else:
     # --- keyword in context -----------------------------------------------------------------
     st.subheader("Keyword in context")
     entity_ids = [*f.countries, *f.organisations, *f.groups]
-    kw = opts.choice(
-        "kw",
-        "Show the words around",
-        ["", *entity_ids],
-        "",
-        widget="select",
-        format_func=lambda e: known.name(e) if e else "the text query's matches",
-    )
+    # With no text query, the first filtered entity is the obvious choice: a country filter
+    # alone gives the words around that country's mentions without a second pick.
+    kw_default = "" if f.text or not entity_ids else entity_ids[0]
+    kw_options = [*([""] if f.text else []), *entity_ids]
+    kw1, kw2, kw3 = st.columns([3, 3, 2], vertical_alignment="bottom")
+    with kw1:
+        kw = opts.choice(
+            "kw",
+            "Show the words around",
+            kw_options,
+            kw_default,
+            widget="select",
+            format_func=lambda e: known.name(e) if e else "the text query's matches",
+        )
     if kw or f.text:
-        lines = db.q(queries.kwic_snippets, f, None, kw or None, 60, 200)
+        with kw2:
+            kw_order = opts.choice(
+                "kwo",
+                "Lines by",
+                queries.ARTICLE_ORDERS,
+                "newest",
+                widget="segmented",
+            )
+        order_kw = cast(queries.ArticleOrder, kw_order)
+        lines = db.q(queries.kwic_snippets, f, None, kw or None, 60, 200, 3, order_kw)
         if lines.empty:
             st.caption("No matches.")
         else:
+            with kw3:
+                around = known.name(kw) if kw else "text query"
+                kwic_desc = f"{frame.description} · keyword in context: {around}"
+                st.download_button(
+                    "Download all lines (CSV)",
+                    data=kwic_csv_factory(
+                        f, kw or None, order_kw, kwic_desc, link=ui_frame.current_link()
+                    ),
+                    file_name=export.csv_filename("kwic", kwic_desc, now_utc()),
+                    mime="text/csv",
+                    key="dl_kwic",
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
             st.html(kwic_html(lines))
             if len(lines) >= 200:
-                st.caption("The first 200 lines.")
+                st.caption("The first 200 lines; the CSV has every line.")
     else:
         st.caption("Type a text query in the sidebar, or filter by a country or organisation.")
 

@@ -7,15 +7,60 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from presswatch import queries
+from presswatch.filters import UNKNOWN_SOURCE
 from presswatch.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, supported_list
-from presswatch.pipeline import IngestFailedError, IngestSummary, ProgressEvent, ingest_uploads
+from presswatch.pipeline import (
+    IngestFailedError,
+    IngestSummary,
+    ProgressEvent,
+    ingest_uploads,
+    upload_fingerprints,
+)
 from presswatch.settings import MB, get_settings
 from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import connection, served_read_only
-from presswatch.ui.render import md_escape
+from presswatch.ui.render import fmt_date, md_escape
 
 RESULT_KEY = "pw_ingest_result"
 FAILURE_KEY = "pw_ingest_failure"
+DUPES_KEY = "pw_ingest_dupes"
+MAX_DUPES_SHOWN = 20
+# Naming the stored article behind each duplicate means reading the uploads a second time;
+# above this much data the summary gives the count only.
+MAX_DUPES_BYTES = 50 * MB
+
+
+def _repeated(
+    uploads: list[tuple[str, bytes]], summary: IngestSummary, options: ReadOptions
+) -> list[str]:
+    """One line per skipped duplicate: the uploaded file and the stored article it repeats."""
+    if sum(len(data) for _, data in uploads) > MAX_DUPES_BYTES:
+        return []
+    read = upload_fingerprints(uploads, options)
+    cur = connection().cursor()
+    try:
+        stored = queries.stored_articles(cur, [aid for _, aid in read])
+    finally:
+        cur.close()
+    # (published_at, source, title, origin_file, run_id) by article id
+    by_id = {int(r[0]): r[1:] for r in stored.itertuples(index=False, name=None)}
+    lines: list[str] = []
+    seen: set[int] = set()
+    for name, aid in read:
+        row = by_id.get(aid)
+        # A repeat of an earlier run's article, or of one read earlier in this upload.
+        if row is not None and (int(row[4]) != summary.run_id or aid in seen):
+            published, source, title, origin, run_id = row
+            title = title if isinstance(title, str) and title.strip() else "(untitled)"
+            src = source if isinstance(source, str) and source else UNKNOWN_SOURCE
+            lines.append(
+                f"{name}: “{title}” ({src}, {fmt_date(published)}), stored from "
+                f"{origin} in run {int(run_id)}"
+            )
+        seen.add(aid)
+    return lines
+
 
 frame = ui_frame.enter("ingest", "Ingest", show_filters=False)
 settings = get_settings()
@@ -66,12 +111,13 @@ if submitted:
                 )
 
             failure: str | None = None
+            options = ReadOptions(source=source.strip() or None)
             cur = connection().cursor()
             try:
                 summary = ingest_uploads(
                     cur,
                     uploads,
-                    ReadOptions(source=source.strip() or None),
+                    options,
                     progress=on_progress,
                 )
             except IngestFailedError as exc:  # e.g. disk full: say so, with what was stored
@@ -84,14 +130,22 @@ if submitted:
                 if failure is None and (summary.articles_added or not summary.nothing_read)
                 else "error"
             )
-            status.update(
-                label=f"{'Stopped after adding' if failure else 'Added'} "
-                f"{summary.articles_added:,} articles from {summary.files_read:,} file(s)",
-                state=state,
-                expanded=False,
-            )
+            verb = "Stopped after adding" if failure else "Added"
+            added, files = summary.articles_added, summary.files_read
+            label = f"{verb} {added:,} articles from {files:,} file(s)"
+            if failure is None and not summary.articles_added and summary.duplicates:
+                # Not a success: nothing new was stored, and the reader should know why.
+                state = "error"
+                label = (
+                    f"Nothing added: {summary.duplicates:,} article(s) in "
+                    f"{summary.files_read:,} file(s) already stored"
+                )
+            status.update(label=label, state=state, expanded=False)
         st.session_state[RESULT_KEY] = summary
         st.session_state[FAILURE_KEY] = failure
+        st.session_state[DUPES_KEY] = (
+            _repeated(uploads, summary, options) if summary.duplicates else []
+        )
 
 summary_obj = st.session_state.get(RESULT_KEY)
 if isinstance(summary_obj, IngestSummary):
@@ -113,6 +167,15 @@ if isinstance(summary_obj, IngestSummary):
             ),
             hide_index=True,
             width="stretch",
+        )
+    dupes = st.session_state.get(DUPES_KEY) or []
+    if dupes:
+        shown = dupes[:MAX_DUPES_SHOWN]
+        more = len(dupes) - len(shown)
+        st.warning(
+            "Already stored, so skipped:\n"
+            + "\n".join(f"- {md_escape(line)}" for line in shown)
+            + (f"\n- … and {more:,} more" if more else "")
         )
     if summary.articles_added:
         st.success("The new articles are already included on the other pages.")

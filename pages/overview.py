@@ -42,7 +42,9 @@ else:
     with left:
         top_c = db.q(queries.top_entities, f, "country", 15)
         st.plotly_chart(
-            db.figure(charts.top_entities_bars, top_c, title="Most-mentioned countries"),
+            db.figure(
+                charts.top_entities_bars, top_c, title="Most-mentioned countries and territories"
+            ),
             key="pw_overview_countries",
         )
         widgets.csv_download(top_c, "top-countries", frame.description, key="dl_top_c")

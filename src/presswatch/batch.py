@@ -441,13 +441,45 @@ def _run_id(conn: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
 
 def refresh_entities(conn: duckdb.DuckDBPyConnection) -> None:
     """Reload the reference table of countries, organisations and watch-list groups."""
-    from presswatch.extract import entity_reference
+    from presswatch.extract import entity_reference, get_detector
     from presswatch.extract.watchlist import load_watchlists
 
-    rows = list(entity_reference())
-    rows += [(f"term:{g.label}", "term", g.label, None, None) for g in load_watchlists()]
+    gazetteer = get_detector().gazetteer
+    status = {c.id: c.status for c in gazetteer.countries.values()}
+    rows = [(*r, status.get(r[0])) for r in entity_reference(gazetteer)]
+    rows += [(f"term:{g.label}", "term", g.label, None, None, None) for g in load_watchlists()]
     conn.execute("DELETE FROM entities")
-    conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?)", rows)
+    conn.executemany(
+        "INSERT INTO entities (entity_id, kind, name, iso3, region, status) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def fill_entity_status(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Give countries their status (data/countries.tsv) where the column is still empty,
+    as in a file migrated from schema 1 that no ingest has refreshed; True if it wrote.
+
+    Reads the countries table only (not the whole gazetteer), so opening the dashboard
+    stays quick.
+    """
+    missing = fetch_value(
+        conn, "SELECT count(*) FROM entities WHERE kind = 'country' AND status IS NULL"
+    )
+    if not missing:
+        return False
+    from presswatch.extract.gazetteer import load_countries
+    from presswatch.settings import DATA_DIR
+
+    countries = load_countries(DATA_DIR / "countries.tsv")
+    with transaction(conn):
+        conn.executemany(
+            "UPDATE entities SET status = ? WHERE entity_id = ? AND kind = 'country' "
+            "AND status IS NULL",
+            [(c.status, c.id) for c in countries.values()],
+        )
+        bump_data_version(conn)  # cached names are stale
+    return True
 
 
 def finish_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, *, status: str = "done") -> int:

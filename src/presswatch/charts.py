@@ -194,11 +194,66 @@ def network_layout(
     return {name: (float(pos[i, 0]), float(pos[i, 1])) for name, i in index.items()}
 
 
+# Label geometry in layout units (the network's drawing spans about 2.6 units in a
+# 600-pixel-high figure, so a 12-pixel label is about 0.05 high and a letter 0.03 wide).
+_LABEL_H = 0.06
+_LABEL_CHAR_W = 0.03
+_LOOSE_ROW_Y = -1.3  # where countries without a drawn link are lined up, below the network
+
+
+def _label_box(x: float, y: float, width: float, where: str, gap: float) -> tuple[float, ...]:
+    """(x0, y0, x1, y1) of a label of ``width`` placed ``where`` around a node at (x, y)."""
+    if where == "top center":
+        return (x - width / 2, y + gap, x + width / 2, y + gap + _LABEL_H)
+    if where == "bottom center":
+        return (x - width / 2, y - gap - _LABEL_H, x + width / 2, y - gap)
+    if where == "middle right":
+        return (x + gap, y - _LABEL_H / 2, x + gap + width, y + _LABEL_H / 2)
+    return (x - gap - width, y - _LABEL_H / 2, x - gap, y + _LABEL_H / 2)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def label_positions(
+    points: Sequence[tuple[float, float]], labels: Sequence[str], gap: float = 0.04
+) -> list[str]:
+    """A plotly ``textposition`` per point, chosen so labels overlap each other as little
+    as possible: points are taken in the given order (most important first) and each label
+    goes to the free side nearest "outward" (away from the centre), else the least crowded.
+    Greedy, so deterministic for the same input.
+    """
+    sides = ("top center", "bottom center", "middle right", "middle left")
+    placed: list[tuple[float, ...]] = []
+    out: list[str] = []
+    for (x, y), text in zip(points, labels, strict=True):
+        width = max(1, len(text)) * _LABEL_CHAR_W
+        outward = [
+            "top center" if y >= 0 else "bottom center",
+            "middle right" if x >= 0 else "middle left",
+        ]
+        order = list(dict.fromkeys([*outward, *sides]))
+        boxes = {w: _label_box(x, y, width, w, gap) for w in order}
+        crowd = {w: sum(_overlap(boxes[w], p) for p in placed) for w in order}
+        best = min(order, key=lambda w: (crowd[w] > 0, crowd[w], order.index(w)))
+        placed.append(boxes[best])
+        out.append(best)
+    return out
+
+
 def network_figure(
     nodes: pd.DataFrame, pairs: pd.DataFrame, measure: str = "raw", title: str = ""
 ) -> go.Figure:
     """Network of countries: nodes from ``queries.cooccurrence_nodes`` (entity_id, name,
-    units), edges from ``queries.cooccurrence`` rows with a positive, non-NaN ``value``."""
+    units), edges from ``queries.cooccurrence`` rows with a positive, non-NaN ``value``.
+
+    Countries with no drawn link are lined up in a labelled row below the network instead
+    of being pushed to its edges, and labels are placed around their nodes so they overlap
+    as little as possible and are never clipped by the plotting area.
+    """
     if nodes.empty:
         return _empty(title)
     edges_df = pairs[pairs["value"].notna() & (pairs["value"] > 0) & (pairs["n_ab"] > 0)]
@@ -206,7 +261,13 @@ def network_figure(
         (str(a), str(b), float(v))
         for a, b, v in zip(edges_df["a"], edges_df["b"], edges_df["value"], strict=True)
     ]
-    pos = network_layout([str(e) for e in nodes["entity_id"]], edges)
+    ids = [str(e) for e in nodes["entity_id"]]
+    linked = {e for a, b, _ in edges for e in (a, b)}
+    pos = network_layout([e for e in ids if e in linked], edges)
+    loose = [e for e in ids if e not in linked]
+    for i, e in enumerate(loose):
+        x = 0.0 if len(loose) == 1 else -1.0 + 2.0 * i / (len(loose) - 1)
+        pos[e] = (x, _LOOSE_ROW_Y if pos else 0.0)
     traces: list[go.Scatter] = []
     vmax = max((e[2] for e in edges), default=1.0) or 1.0
     # edges in a few width classes, one trace each (None breaks the line between edges):
@@ -234,13 +295,21 @@ def network_figure(
     names = [esc(n) for n in nodes["name"]]
     units = nodes["units"].to_numpy(dtype=float)
     size = 10 + 30 * np.sqrt(units / units.max()) if units.size and units.max() > 0 else 12
+    xy = [pos[e] for e in ids]
+    # The most-mentioned countries choose their label's side first.
+    rank = sorted(range(len(ids)), key=lambda i: -units[i] if units.size else 0)
+    chosen = label_positions([xy[i] for i in rank], [str(nodes["name"].iloc[i]) for i in rank])
+    where = [""] * len(ids)
+    for i, w in zip(rank, chosen, strict=True):
+        where[i] = w
     traces.append(
         go.Scatter(
-            x=[pos[str(e)][0] for e in nodes["entity_id"]],
-            y=[pos[str(e)][1] for e in nodes["entity_id"]],
+            x=[p[0] for p in xy],
+            y=[p[1] for p in xy],
             mode="markers+text",
             text=names,
-            textposition="top center",
+            textposition=where,
+            cliponaxis=False,
             marker={"size": size, "color": "#1f77b4", "line": {"width": 1, "color": "white"}},
             customdata=nodes["units"],
             hovertemplate="%{text}: %{customdata:,} units<extra></extra>",
@@ -249,8 +318,11 @@ def network_figure(
     )
     fig = go.Figure(data=traces)
     fig.update_layout(title=esc(title), height=600, **_LAYOUT)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    # Room around the nodes for their labels (plotly sizes the axes by the markers only).
+    longest = max((len(str(n)) for n in nodes["name"]), default=1) * _LABEL_CHAR_W
+    y_low = min(p[1] for p in xy) - 0.2
+    fig.update_xaxes(visible=False, range=[-1.1 - longest, 1.1 + longest], constrain="domain")
+    fig.update_yaxes(visible=False, range=[y_low, 1.2], scaleanchor="x", constrain="domain")
     return fig
 
 

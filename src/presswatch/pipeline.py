@@ -563,6 +563,24 @@ def ingest_uploads(
     )
 
 
+def upload_fingerprints(
+    uploads: Sequence[tuple[str, bytes]], options: ReadOptions
+) -> list[tuple[str, int]]:
+    """(file name, article id) of every article the uploads hold, in reading order.
+
+    Reading and hashing only (no analysis, nothing stored), so after a run that skipped
+    duplicates the Ingest page can say which stored article each one repeats.
+    """
+    from presswatch.ingest.readers import read_upload
+
+    return [
+        (item.origin_file, fingerprint(item.text).article_id)
+        for name, data in uploads
+        for item in read_upload(name, data, options)
+        if isinstance(item, Article)
+    ]
+
+
 def reindex(
     conn: duckdb.DuckDBPyConnection,
     detector: Detector | None = None,

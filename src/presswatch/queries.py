@@ -40,7 +40,9 @@ import hashlib
 import re
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any, Literal, cast
 
 import duckdb
@@ -88,8 +90,17 @@ _ORDER: dict[str, str] = {
     "title": "lower(title) ASC NULLS LAST, article_id",
 }
 _KINDS = ("country", "organisation", "term")
-# display name of an entity id: reference name, else the id without its "org:"/"term:" prefix
-_NAME = "coalesce(en.name, regexp_replace({col}, '^(term|org):', ''))"
+# Display name of an entity id: reference name, else the id without its "org:"/"term:"
+# prefix. A country that is not a sovereign state says so ("Taiwan (territory)", "Soviet
+# Union (historic)"), wherever countries are listed; the statuses are countries.tsv's.
+STATUS_SUFFIX: dict[str, str] = {"territory": " (territory)", "historic": " (historic)"}
+_STATUS_SQL = (
+    "CASE en.status "
+    + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STATUS_SUFFIX.items())
+    + " ELSE '' END"
+)
+_LABEL = f"en.name || {_STATUS_SQL}"
+_NAME = f"coalesce({_LABEL}, regexp_replace({{col}}, '^(term|org):', ''))"
 _TEXT = "coalesce({a}.title, '') || chr(10) || {a}.text"
 
 
@@ -219,7 +230,7 @@ def known_values(conn: Conn) -> KnownValues:
         for r in _rows(conn, "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")
     }
     span = _rows(conn, "SELECT min(published_at), max(published_at) FROM articles")[0]
-    ents = _rows(conn, "SELECT entity_id, kind, name FROM entities")
+    ents = _rows(conn, f"SELECT entity_id, kind, {_LABEL} FROM entities en")  # noqa: S608
     groups = {
         r[0]
         for r in _rows(conn, "SELECT DISTINCT entity_id FROM article_entities WHERE kind = 'term'")
@@ -483,10 +494,18 @@ def _entity_hits(f: Filters, entity_id: str) -> tuple[str, list[object]] | None:
     )
 
 
+_TYPED_QUOTES = str.maketrans({q: " " for q in '"“”„'})
+
+
 def entity_label(entity_id: str, names: dict[str, str] | None = None) -> str:
-    """Display label of an entity id ("word:joint exercise" -> '"joint exercise"')."""
+    """Display label of an entity id ("word:joint exercise" -> '“joint exercise”').
+
+    Quotes typed around a term (``"south china sea"``) count for nothing (see
+    ``_word_hits``), so they are dropped rather than shown inside the label's own quotes.
+    """
     if entity_id.startswith(WORD_PREFIX):
-        return f"“{entity_id[len(WORD_PREFIX) :].strip()}”"
+        typed = entity_id[len(WORD_PREFIX) :]
+        return "“" + " ".join(typed.translate(_TYPED_QUOTES).split()) + "”"
     if names and entity_id in names:
         return names[entity_id]
     return entity_id.split(":", 1)[-1] if ":" in entity_id else entity_id
@@ -496,7 +515,7 @@ def _names(conn: Conn, ids: Sequence[str]) -> dict[str, str]:
     ids = [i for i in ids if not i.startswith(WORD_PREFIX)]
     if not ids:
         return {}
-    sql = f"SELECT entity_id, name FROM entities WHERE entity_id IN ({_marks(ids)})"  # noqa: S608
+    sql = f"SELECT entity_id, {_LABEL} FROM entities en WHERE entity_id IN ({_marks(ids)})"  # noqa: S608
     rows = _rows(conn, sql, ids)
     return {str(a): str(b) for a, b in rows}
 
@@ -1377,7 +1396,8 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
               AND {_in_fa(f, "e")}
             GROUP BY 1
         )
-        SELECT a.article_id, a.published_at, a.date_precision, a.source, a.title, a.url,
+        SELECT a.article_id, a.published_at, a.date_precision,
+               coalesce(a.source, ?) AS source, a.title, a.url,
                a.language, a.word_count, coalesce(ents.countries, '') AS countries,
                coalesce(ents.organisations, '') AS organisations,
                coalesce(ents.watch_groups, '') AS watch_groups, a.origin_file{text_col}
@@ -1385,7 +1405,8 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
         LEFT JOIN ents ON ents.article_id = a.article_id
         ORDER BY a.published_at DESC NULLS LAST, a.article_id
     """  # noqa: S608
-    return sql, params
+    # A missing source is written as the dashboard shows it, so the CSV and the filter agree.
+    return sql, [*params, UNKNOWN_SOURCE]
 
 
 def iter_articles_all(
@@ -1449,6 +1470,18 @@ def article_detail(conn: Conn, article_id: int) -> dict[str, Any] | None:
     return {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
 
 
+def stored_articles(conn: Conn, ids: Sequence[int]) -> pd.DataFrame:
+    """The stored articles among ``ids`` (e.g. what an upload's duplicates repeat).
+
+    Columns: article_id, published_at, source, title, origin_file, run_id.
+    """
+    sql = """
+        SELECT article_id, published_at, source, title, origin_file, run_id FROM articles
+        WHERE article_id IN (SELECT unnest(?::BIGINT[]))
+    """
+    return _df(conn, sql, [list(dict.fromkeys(int(i) for i in ids))])
+
+
 def article_mentions(conn: Conn, article_id: int) -> pd.DataFrame:
     """Detected mentions of one article in reading order (title first).
 
@@ -1479,8 +1512,8 @@ def _snippet(text: str, start: int, end: int, width: int) -> tuple[str, str, str
     return left, " ".join(text[start:end].split()), right
 
 
-def _texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[object, object, object, str]]:
-    """article_id -> (published_at, source, title, text) for a few ids.
+def _texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[object, object, object, object, str]]:
+    """article_id -> (published_at, date_precision, source, title, text) for a few ids.
 
     Picking the page of ids first and reading ``text`` only for them keeps a broad filter
     from reading every matching article's text before the LIMIT.
@@ -1488,11 +1521,111 @@ def _texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[object, object, ob
     if not ids:
         return {}
     sql = """
-        SELECT article_id, published_at, source, title, text FROM articles
+        SELECT article_id, published_at, date_precision, source, title, text FROM articles
         WHERE article_id IN (SELECT unnest(?::BIGINT[]))
     """
     rows = _rows(conn, sql, [list(dict.fromkeys(ids))])
-    return {int(r[0]): (r[1], r[2], r[3], str(r[4])) for r in rows}  # type: ignore[call-overload]
+    return {int(r[0]): (r[1], r[2], r[3], r[4], str(r[5])) for r in rows}  # type: ignore[call-overload]
+
+
+KWIC_COLUMNS = [
+    "article_id",
+    "published_at",
+    "date_precision",
+    "source",
+    "title",
+    "left",
+    "match",
+    "right",
+]
+_KWIC_CHUNK = 500  # articles whose text is read at once
+
+
+@dataclass(frozen=True)
+class _KwicPlan:
+    """Which articles give KWIC lines (in order) and how their matches are found."""
+
+    ids: list[int]
+    entity_id: str | None  # detected mentions of this entity ...
+    capital: str  # ... with this extra condition on the mention kind
+    pattern: re.Pattern[str] | None  # ... or else the words of a text query
+
+
+def _kwic_plan(
+    conn: Conn,
+    f: Filters,
+    query: str | None,
+    entity_id: str | None,
+    order: str,
+    max_articles: int | None,
+) -> _KwicPlan:
+    order_sql = _ORDER[_check(order, _ORDER, "order")]
+    # Every article gives at least one line, so a line limit is also an article limit.
+    limit_sql, limit_params = ("", []) if max_articles is None else (" LIMIT ?", [max_articles])
+    if entity_id and not entity_id.startswith(WORD_PREFIX):
+        capital = "" if f.include_capitals else "AND m.kind <> 'capital'"
+        # The articles from article_entities (a row per article and entity, a fifth of
+        # mentions); the mentions themselves are read for the chosen articles only.
+        sql = f"""
+            SELECT article_id FROM articles
+            WHERE article_id IN (
+                SELECT e.article_id FROM article_entities e
+                WHERE e.entity_id = ? AND {_mention_expr(f, "e")} > 0
+                  AND {_where_ids(conn, f, "e")}
+            )
+            ORDER BY {order_sql}{limit_sql}
+        """  # noqa: S608
+        ids = [int(r[0]) for r in _rows(conn, sql, [entity_id, *limit_params])]  # type: ignore[call-overload]
+        return _KwicPlan(ids, entity_id, capital, None)
+    if entity_id:  # a free typed term: its words as one phrase
+        query = '"' + entity_id[len(WORD_PREFIX) :].replace('"', " ") + '"'
+    q = f.text if query is None else query
+    parsed = textquery.parse(q)
+    pattern = textquery.word_regex(parsed.node)
+    if parsed.node is None or pattern is None:
+        return _KwicPlan([], None, "", None)
+    where = _where_ids(conn, f, "a")
+    where_params: list[object] = []
+    if q != f.text:  # snippets for a query other than the filter's own: match it too
+        qsql, where_params = textquery.to_sql(parsed.node, "a")
+        where = f"{where} AND {qsql}"
+    sql = f"SELECT a.article_id FROM articles a WHERE {where} ORDER BY {order_sql}{limit_sql}"  # noqa: S608
+    ids = [int(r[0]) for r in _rows(conn, sql, [*where_params, *limit_params])]  # type: ignore[call-overload]
+    return _KwicPlan(ids, None, "", re.compile(pattern))
+
+
+def _kwic_lines(
+    conn: Conn, plan: _KwicPlan, ids: Sequence[int], width: int, per_article: int
+) -> list[tuple[object, ...]]:
+    """The lines of a few of the plan's articles, in the plan's order, title first."""
+    texts = _texts(conn, ids)
+    spots: dict[int, list[tuple[str, int, int]]] = {}
+    if plan.entity_id is not None:
+        sql = f"""
+            SELECT m.article_id, m.field, m.start_pos, m.end_pos FROM mentions m
+            WHERE m.entity_id = ? {plan.capital}
+              AND m.article_id IN (SELECT unnest(?::BIGINT[]))
+            ORDER BY m.field = 'text', m.start_pos
+        """  # noqa: S608
+        for aid, field, start, end in _rows(conn, sql, [plan.entity_id, list(ids)]):
+            spots.setdefault(int(aid), []).append((str(field), int(start), int(end)))  # type: ignore[call-overload]
+    rows: list[tuple[object, ...]] = []
+    for aid in ids:
+        pub, precision, src, title, text = texts[aid]
+        bodies = {"title": str(title or ""), "text": str(text)}
+        if plan.pattern is not None:
+            hits = (
+                (field, mt.start(), mt.end())
+                for field, body in bodies.items()
+                for mt in plan.pattern.finditer(body)
+            )
+            found = list(islice(hits, per_article))
+        else:
+            found = spots.get(aid, [])
+        for field, start, end in found[:per_article]:
+            snippet = _snippet(bodies[field], start, end, width)
+            rows.append((aid, pub, precision, src, title, *snippet))
+    return rows
 
 
 def kwic_snippets(
@@ -1503,82 +1636,48 @@ def kwic_snippets(
     width: int = 60,
     limit: int = 200,
     per_article: int = 3,
+    order: ArticleOrder = "newest",
 ) -> pd.DataFrame:
-    """Keyword-in-context lines for the filtered articles, newest first.
+    """Keyword-in-context lines for the filtered articles, in the articles' ``order``.
 
     Matches come from ``entity_id`` (its detected mentions; capital-city mentions only
     when ``include_capitals``) or else from ``query`` (its words/phrases, defaulting to the
-    filters' text query). At most ``per_article`` lines per article. Columns: article_id,
-    published_at, source, title, left, match, right (raw text: escape before rendering).
+    filters' text query). At most ``per_article`` lines per article, title first. Columns:
+    article_id, published_at, date_precision, source, title, left, match, right (raw text:
+    escape before rendering).
     """
-    columns = ["article_id", "published_at", "source", "title", "left", "match", "right"]
     width = max(10, min(int(width), 400))
     limit = max(1, int(limit))
-    rows: list[tuple[object, ...]] = []
-    if entity_id and not entity_id.startswith(WORD_PREFIX):
-        cte, params = _fa(conn, f)
-        capital = "" if f.include_capitals else "AND m.kind <> 'capital'"
-        sql = f"""
-            WITH {cte},
-            hits AS (
-                SELECT m.article_id, m.field, m.start_pos, m.end_pos FROM mentions m
-                WHERE m.entity_id = ? {capital}
-                  AND {_in_fa(f, "m")}
-            ),
-            arts AS (
-                SELECT a.article_id, a.published_at FROM articles a
-                WHERE a.article_id IN (SELECT article_id FROM hits)
-                ORDER BY a.published_at DESC NULLS LAST, a.article_id LIMIT ?
-            )
-            SELECT arts.article_id, hits.field, hits.start_pos, hits.end_pos
-            FROM arts JOIN hits USING (article_id)
-            ORDER BY arts.published_at DESC NULLS LAST, arts.article_id,
-                     hits.field = 'text', hits.start_pos
-        """  # noqa: S608
-        hits = _rows(conn, sql, [*params, entity_id, limit])
-        texts = _texts(conn, [int(h[0]) for h in hits])  # type: ignore[call-overload]
-        per: dict[object, int] = {}
-        for aid, field, start, end in hits:
-            pub, src, title, text = texts[int(aid)]  # type: ignore[call-overload]
-            if per.get(aid, 0) >= per_article:
-                continue
-            per[aid] = per.get(aid, 0) + 1
-            body = str(title or "") if field == "title" else str(text)
-            rows.append((aid, pub, src, title, *_snippet(body, int(start), int(end), width)))  # type: ignore[call-overload]
-            if len(rows) >= limit:
-                break
-        return pd.DataFrame(rows, columns=columns)
+    plan = _kwic_plan(conn, f, query, entity_id, order, limit)
+    rows = _kwic_lines(conn, plan, plan.ids, width, max(1, int(per_article)))
+    return pd.DataFrame(rows[:limit], columns=KWIC_COLUMNS)
 
-    if entity_id:  # a free typed term: its words as one phrase
-        query = '"' + entity_id[len(WORD_PREFIX) :].replace('"', " ") + '"'
-    q = f.text if query is None else query
-    parsed = textquery.parse(q)
-    pattern = textquery.word_regex(parsed.node)
-    if parsed.node is None or pattern is None:
-        return pd.DataFrame(columns=columns)
-    where = _where_ids(conn, f, "a")
-    where_params: list[object] = []
-    if q != f.text:  # snippets for a query other than the filter's own: match it too
-        qsql, where_params = textquery.to_sql(parsed.node, "a")
-        where = f"{where} AND {qsql}"
-    sql = (
-        f"SELECT a.article_id FROM articles a WHERE {where} "  # noqa: S608
-        "ORDER BY a.published_at DESC NULLS LAST, a.article_id LIMIT ?"
-    )
-    ids = [int(r[0]) for r in _rows(conn, sql, [*where_params, limit])]  # type: ignore[call-overload]
-    texts = _texts(conn, ids)
-    rx = re.compile(pattern)
-    for aid in ids:
-        pub, src, title, text = texts[aid]
-        found = 0
-        for body in (str(title or ""), str(text)):
-            for mt in rx.finditer(body):
-                rows.append((aid, pub, src, title, *_snippet(body, mt.start(), mt.end(), width)))
-                found += 1
-                if found >= per_article:
-                    break
-            if found >= per_article:
-                break
-        if len(rows) >= limit:
-            break
-    return pd.DataFrame(rows[:limit], columns=columns)
+
+def iter_kwic_all(
+    conn: Conn,
+    f: Filters,
+    query: str | None = None,
+    entity_id: str | None = None,
+    width: int = 60,
+    per_article: int = 3,
+    order: ArticleOrder = "newest",
+    chunk_articles: int = _KWIC_CHUNK,
+) -> Iterator[pd.DataFrame]:
+    """Every KWIC line of the filtered articles (``kwic_snippets`` without its line
+    limit), in chunks for CSV export; a missing source reads ``UNKNOWN_SOURCE``.
+
+    The texts are read a chunk of articles at a time. Always yields at least one
+    (possibly empty) chunk, so the columns are known.
+    """
+    width = max(10, min(int(width), 400))
+    plan = _kwic_plan(conn, f, query, entity_id, order, None)
+    step = max(1, int(chunk_articles))
+    yielded = False
+    for i in range(0, len(plan.ids), step):
+        rows = _kwic_lines(conn, plan, plan.ids[i : i + step], width, max(1, int(per_article)))
+        chunk = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+        chunk["source"] = chunk["source"].fillna(UNKNOWN_SOURCE)
+        yielded = True
+        yield chunk
+    if not yielded:
+        yield pd.DataFrame(columns=KWIC_COLUMNS)

@@ -132,6 +132,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """,
         ],
     ),
+    (
+        2,
+        "entities.status: state | territory | historic (countries.tsv), shown with the name",
+        # Filled by batch.refresh_entities (every ingest) or, for a file migrated here,
+        # by batch.fill_entity_status when the dashboard opens it.
+        ["ALTER TABLE entities ADD COLUMN status VARCHAR"],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

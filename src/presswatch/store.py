@@ -158,7 +158,7 @@ def open_store(
         raise _target_error(Path(target), exc) from exc
     try:
         # Checked before migrate() writes anything, so a file that is not ours stays as it was.
-        _check_schema(conn, target)
+        _check_schema(conn, target, read_only=read_only)
         if not read_only:
             migrate(conn)
     except BaseException:
@@ -209,8 +209,9 @@ def _target_error(path: Path, exc: duckdb.IOException) -> StoreTargetError:
     return StoreTargetError(f"Cannot open the database {path}: {text.removeprefix('IO Error: ')}")
 
 
-def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
-    """Refuse a newer presswatch's file and a foreign DuckDB file before anything is written."""
+def _check_schema(conn: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> None:
+    """Refuse a newer presswatch's file, an older one that cannot be migrated (read-only)
+    and a foreign DuckDB file before anything is written."""
     tables = {
         str(r[0])
         for r in conn.execute(
@@ -233,6 +234,13 @@ def _check_schema(conn: duckdb.DuckDBPyConnection, target: str) -> None:
     # Another tool's migrations table of the same shape: migration 1 made these tables.
     if version > 0 and not {"ingest_runs", "store_meta"} <= tables:
         raise foreign
+    if read_only and 0 < version < LATEST_VERSION:
+        # Queries expect the latest schema, and a read-only file cannot be migrated.
+        raise StoreVersionError(
+            f"The database {target} has schema version {version}, older than this "
+            f"presswatch ({LATEST_VERSION}), and is open read-only; open it once with write "
+            "access (any presswatch command, or the dashboard) to upgrade it."
+        )
     if version > LATEST_VERSION:
         raise StoreVersionError(
             f"The database {target} has schema version {version}, newer than this "

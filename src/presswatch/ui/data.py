@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from presswatch import export, queries, store
+from presswatch import batch, export, queries, store
 from presswatch.filters import Filters
 from presswatch.settings import get_settings
 
@@ -50,12 +50,15 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # Trying read-write first (rather than os.access) also catches what permission bits
     # do not show: root ignores them, while an immutable file or a read-only mount refuses.
     try:
-        return store.shared_connection(path)
+        conn = store.shared_connection(path)
     except store.StoreReadOnlyError:
         # A file this process may not write (an archive copy, a read-only mount) is still
         # worth browsing: serve it read-only, without the spool importer, which writes.
         limit = get_settings().dashboard_memory_bytes
         return store.open_store(path, read_only=True, memory_limit_bytes=limit)
+    # A file migrated from before countries had a status shows it from the first view on.
+    batch.fill_entity_status(conn)
+    return conn
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -209,6 +212,43 @@ def articles_csv(
         chunks = queries.iter_articles_all(cur, filters, include_text=bool(query))
         if query:
             chunks = (queries.with_match_snippet(c, query) for c in chunks)
+        return export.to_csv_bytes(
+            chunks, description=description, generated_at=now_utc(), link=link
+        )
+    finally:
+        cur.close()
+
+
+def kwic_csv_factory(
+    filters: Filters,
+    entity_id: str | None,
+    order: queries.ArticleOrder,
+    description: str,
+    link: str | None = None,
+) -> Callable[[], bytes]:
+    """A no-argument callable producing every keyword-in-context line as formula-safe CSV
+    (the page shows the first 200); its own cursor, as for ``articles_csv_factory``."""
+    owner = connection()
+
+    def build() -> bytes:
+        return kwic_csv(owner, filters, entity_id, order, description, link)
+
+    return build
+
+
+def kwic_csv(
+    conn: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    entity_id: str | None,
+    order: queries.ArticleOrder,
+    description: str,
+    link: str | None = None,
+) -> bytes:
+    """Every KWIC line of the filtered articles (around ``entity_id``'s mentions, else the
+    text query's matches) as CSV bytes; ``link`` is the view's address for the first line."""
+    cur = conn.cursor()
+    try:
+        chunks = queries.iter_kwic_all(cur, filters, entity_id=entity_id, order=order)
         return export.to_csv_bytes(
             chunks, description=description, generated_at=now_utc(), link=link
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from presswatch.filters import UNKNOWN_SOURCE
 from presswatch.precision import date_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -25,6 +26,7 @@ KIND_COLOURS: dict[str, str] = {
     "organisation": "#b9e2ff",
     "term": "#c8f0c0",
     "match": "#ffe08a",
+    "search": "#f9b8d8",
 }
 
 
@@ -79,12 +81,16 @@ def highlight_html(text: str, spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
-def article_html(title: str | None, text: str, mentions: pd.DataFrame) -> str:
+def article_html(
+    title: str | None, text: str, mentions: pd.DataFrame, search: str | None = None
+) -> str:
     """The article with every detected mention highlighted, title first.
 
     ``mentions`` is ``queries.article_mentions`` output (field, start_pos, end_pos, name,
-    kind, signal).
+    kind, signal). ``search`` is a regular expression (``textquery.word_regex`` of the
+    text query) whose matches are highlighted too, as "search match".
     """
+    rx = re.compile(search) if search else None
 
     def spans(field: str) -> list[Span]:
         if mentions.empty:
@@ -99,21 +105,28 @@ def article_html(title: str | None, text: str, mentions: pd.DataFrame) -> str:
             out.append(Span(int(start), int(end), f"{name} · {what}", str(kind)))
         return out
 
-    head = highlight_html(title or "(untitled)", spans("title"))
-    body = highlight_html(text, spans("text"))
+    def hits(body: str) -> list[Span]:
+        if rx is None:
+            return []
+        return [Span(m.start(), m.end(), "search match", "search") for m in rx.finditer(body)]
+
+    shown_title = title or "(untitled)"
+    head = highlight_html(shown_title, [*spans("title"), *hits(title or "")])
+    body = highlight_html(text, [*spans("text"), *hits(text)])
     return (
         f'<div class="pw-article"><h3 style="margin-top:0">{head}</h3>'
         f'<div style="white-space:pre-wrap;line-height:1.6">{body}</div></div>'
     )
 
 
-def legend_html() -> str:
-    """The colour key for highlighted mentions."""
+def legend_html(search: bool = False) -> str:
+    """The colour key for highlighted mentions (and text-query matches when ``search``)."""
     items = [
         ("country", "country (name, demonym, compound, abbreviation)"),
         ("capital", "capital city counted as its country"),
         ("organisation", "organisation"),
         ("term", "watch-list term"),
+        *([("search", "text query match")] if search else []),
     ]
     return " ".join(
         f'<mark style="background:{KIND_COLOURS[k]};padding:0 4px;border-radius:3px">'
@@ -123,16 +136,25 @@ def legend_html() -> str:
 
 
 def kwic_html(rows: pd.DataFrame, max_rows: int = 200) -> str:
-    """Keyword-in-context lines (``queries.kwic_snippets``) as an escaped HTML table."""
+    """Keyword-in-context lines (``queries.kwic_snippets``) as an escaped HTML table.
+
+    Each line names its article: the title (in full on hover) over date · source, so lines
+    from one outlet on one day can be told apart.
+    """
     lines: list[str] = []
+    clip = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
     for r in rows.head(max_rows).itertuples(index=False):
-        when = fmt_date(r.published_at)
-        src = html.escape(str(r.source or ""))
-        clip = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+        when = fmt_date(r.published_at, getattr(r, "date_precision", None))
+        src = UNKNOWN_SOURCE if _missing(r.source) else str(r.source)
+        title = "(untitled)" if _missing(r.title) or not str(r.title).strip() else str(r.title)
+        tip = html.escape(f"{title} · {when} · {src}", quote=True)
         lines.append(
             "<tr>"
-            f'<td style="{clip};color:#666;padding-right:8px;width:22%">{when} · {src}</td>'
-            f'<td style="{clip};text-align:right;direction:rtl;width:36%">'
+            f'<td title="{tip}" style="{clip};padding-right:8px;width:26%">'
+            f'<div style="{clip}">{html.escape(title)}</div>'
+            f'<div style="{clip};color:#666;font-size:0.85em">{html.escape(when)} · '
+            f"{html.escape(src)}</div></td>"
+            f'<td style="{clip};text-align:right;direction:rtl;width:32%">'
             f"<bdi>{html.escape(str(r.left))}</bdi></td>"
             f'<td style="{clip};width:42%"><mark style="background:{KIND_COLOURS["match"]}">'
             f"{html.escape(str(r.match))}</mark>{html.escape(str(r.right))}</td>"
@@ -143,6 +165,10 @@ def kwic_html(rows: pd.DataFrame, max_rows: int = 200) -> str:
         + "".join(lines)
         + "</table>"
     )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 def text_html(text: str) -> str:

@@ -24,6 +24,10 @@ K_FROM = "pw_f_from"
 K_TO = "pw_f_to"
 K_SOURCE = "pw_f_source"
 K_COUNTRY = "pw_f_country"
+COUNTRY_HELP = (
+    "Sovereign states, and territories and historic states marked as such "
+    "(“Taiwan (territory)”, “Soviet Union (historic)”), as data/countries.tsv lists them."
+)
 K_MATCH = "pw_f_match"
 K_ORG = "pw_f_org"
 K_GROUP = "pw_f_group"
@@ -142,6 +146,7 @@ def _entity_picker(
     aliases: dict[str, tuple[str, ...]],
     placeholder: str,
     find_placeholder: str = "Name, alias or code + Enter",
+    help: str | None = None,
 ) -> list[str]:
     """A multiselect plus its find box (see the module docstring); returns the chosen ids."""
     sb = st.sidebar
@@ -157,6 +162,7 @@ def _entity_picker(
         key=key,
         format_func=label_of,
         placeholder=placeholder,
+        help=help,
         filter_mode="prefix",
         select_all=False,
     )
@@ -278,13 +284,14 @@ def draw(known: KnownValues) -> Filters:
         find_placeholder="Name + Enter",
     )
     picked_countries = _entity_picker(
-        "Countries",
+        "Countries and territories",
         K_COUNTRY,
         countries,
         noun="country",
         names=names,
         aliases=aliases,
-        placeholder="Any country",
+        placeholder="Any country or territory",
+        help=COUNTRY_HELP,
     )
     match = sb.radio(
         "Articles mentioning",

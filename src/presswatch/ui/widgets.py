@@ -13,7 +13,10 @@ from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import now_utc
 from presswatch.ui.render import coarse_dates_note, fmt_date, md_escape
 
-ARTICLE_COLUMNS = ["published_at", "source", "title", "countries"]
+# The title comes before the source, and a long source is cut, so a wire service's
+# 80-character name cannot push the titles out of a narrow "articles behind" table.
+ARTICLE_COLUMNS = ["published_at", "title", "source", "countries"]
+SOURCE_CHARS = 32
 
 
 def csv_download(
@@ -40,6 +43,14 @@ def csv_download(
     )
 
 
+def short_source(value: object, limit: int = SOURCE_CHARS) -> str:
+    """A source name for a narrow column: UNKNOWN_SOURCE when missing, cut with "…"."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # type: ignore[call-overload]
+        return UNKNOWN_SOURCE
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) -> int | None:
     """Articles as a selectable table (text cells, never HTML); returns the picked article id."""
     if df.empty:
@@ -53,7 +64,7 @@ def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) 
             fmt_date(v, p) for v, p in zip(shown["published_at"], precisions, strict=True)
         ]
     if "source" in shown:
-        shown["source"] = [UNKNOWN_SOURCE if pd.isna(v) else v for v in shown["source"]]
+        shown["source"] = [short_source(v) for v in shown["source"]]
     event: Any = st.dataframe(
         shown.rename(columns={"published_at": "date"}),
         hide_index=True,
@@ -61,7 +72,11 @@ def article_list(df: pd.DataFrame, *, key: str, extra: list[str] | None = None) 
         on_select="rerun",
         selection_mode="single-row",
         key=key,
-        column_config={"title": st.column_config.TextColumn("title", width="large")},
+        column_config={
+            "date": st.column_config.TextColumn("date", width="small"),
+            "title": st.column_config.TextColumn("title", width="large"),
+            "source": st.column_config.TextColumn("source", width="small"),
+        },
     )
     rows = list(event.selection.rows) if event is not None else []
     if rows and 0 <= rows[0] < len(df):
