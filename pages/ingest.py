@@ -131,8 +131,8 @@ if submitted:
                 else "error"
             )
             verb = "Stopped after adding" if failure else "Added"
-            added, files = summary.articles_added, summary.files_read
-            label = f"{verb} {added:,} articles from {files:,} file(s)"
+            added, n_read = summary.articles_added, summary.files_read
+            label = f"{verb} {added:,} articles from {n_read:,} file(s)"
             if failure is None and not summary.articles_added and summary.duplicates:
                 # Not a success: nothing new was stored, and the reader should know why.
                 state = "error"
