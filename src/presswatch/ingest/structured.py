@@ -265,6 +265,14 @@ def _text_value(value: Any) -> str:
     return str(value)
 
 
+def _value_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, bytes):
+        return "bytes"
+    return f"a number ({value!r})"
+
+
 def _storable(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD, as a UTF-8 decoder would do."""
     if text.isascii():
@@ -349,6 +357,16 @@ def _record_to_article(
     """
     ident = _short_value(record.get(fields.id)) if fields.id else None
     where = f"{origin_record} (id {ident[:_ID_MAX_CHARS]})" if ident else origin_record
+    for role, key in (("text", fields.text), ("title", fields.title)):
+        value = record.get(key) if key else None
+        if isinstance(value, int | float | bytes) and not _is_missing(value):
+            # A number or bytes would be stored as its Python spelling ("inf", "b'…'").
+            return Reject(
+                origin,
+                "invalid-field-type",
+                f"the {role} field {key!r} holds {_value_type(value)}, not text",
+                where,
+            )
     text = _clean_text(_text_value(record.get(fields.text))) if fields.text else ""
     title = _short_value(record.get(fields.title)) if fields.title else None
     if not text and fields.text and title:
@@ -746,10 +764,82 @@ def _wanted_columns(fields: FieldMap) -> list[str]:
 # --- Parquet ---------------------------------------------------------------------------
 
 
+def _is_text_type(arrow_type: Any, *, lists: bool) -> bool:
+    """Whether a column of this Arrow type holds text (strings; lists of strings for text)."""
+    import pyarrow.types as pt
+
+    if pt.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pt.is_null(arrow_type) or pt.is_string(arrow_type) or pt.is_large_string(arrow_type):
+        return True
+    if getattr(pt, "is_string_view", None) is not None and pt.is_string_view(arrow_type):
+        return True
+    if lists and (pt.is_list(arrow_type) or pt.is_large_list(arrow_type)):
+        return _is_text_type(arrow_type.value_type, lists=False)
+    return False
+
+
+def _column_type_problem(schema: Any, fields: FieldMap, origin: str) -> Reject | None:
+    """A file-level Reject when the text or title column does not hold strings.
+
+    Bytes and numbers would otherwise be stored as their Python spelling (``b'…'``,
+    ``inf``): an article nobody wrote.
+    """
+    for role, name in (("text", fields.text), ("title", fields.title)):
+        if name is None:
+            continue
+        arrow_type = schema.field(name).type
+        if not _is_text_type(arrow_type, lists=role == "text"):
+            return Reject(
+                origin,
+                "invalid-column-type",
+                f"the {role} column {name!r} holds {arrow_type} values, not text "
+                f"(string); name a text column with --map {role}=NAME",
+            )
+    return None
+
+
+def _batch_rows(batch: Any) -> tuple[list[dict[str, Any]], dict[int, tuple[str, str]]]:
+    """The rows of a record batch as dicts, and {row index: (column, error)} for bad cells.
+
+    A value Python cannot hold (a timestamp past year 9999) makes the whole batch's
+    conversion fail; converting that column cell by cell keeps the rest of the batch.
+    """
+    try:
+        return batch.to_pylist(), {}
+    except (OverflowError, ValueError, ArithmeticError) as exc:
+        first_error = exc
+    bad: dict[int, tuple[str, str]] = {}
+    columns: dict[str, list[Any]] = {}
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        try:
+            columns[name] = column.to_pylist()
+            continue
+        except (OverflowError, ValueError, ArithmeticError):
+            pass
+        values: list[Any] = []
+        for index in range(len(column)):
+            try:
+                values.append(column[index].as_py())
+            except (OverflowError, ValueError, ArithmeticError) as exc:
+                values.append(None)
+                bad.setdefault(index, (name, str(exc) or type(exc).__name__))
+        columns[name] = values
+    if not bad:
+        raise first_error  # not a cell's fault: let the file-level handler report it
+    names = list(columns)
+    rows = [dict(zip(names, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
+    return rows, bad
+
+
 def read_parquet(
     source: str | BinaryIO, origin: str, options: RecordOptions
 ) -> Iterator[Article | Reject]:
-    """Articles from a Parquet file, read in record batches of only the needed columns."""
+    """Articles from a Parquet file, read in record batches of only the needed columns.
+
+    A cell that cannot be converted (a timestamp out of Python's range) rejects its row,
+    naming the row and column; the other rows of the batch still load.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -771,15 +861,30 @@ def read_parquet(
     if fields.text is None:
         yield missing_text_reject(origin, columns, "column")
         return
+    type_problem = _column_type_problem(parquet.schema_arrow, fields, origin)
+    if type_problem is not None:
+        yield type_problem
+        return
     row_number = 0
     try:
         for batch in parquet.iter_batches(
             batch_size=_PARQUET_BATCH_ROWS, columns=_wanted_columns(fields)
         ):
-            for record in batch.to_pylist():
+            rows, bad = _batch_rows(batch)
+            for index, record in enumerate(rows):
                 row_number += 1
-                yield record_to_article(record, fields, origin, f"row {row_number}", options)
-    except (pa.ArrowException, OSError, ValueError) as exc:
+                where = f"row {row_number}"
+                if index in bad:
+                    column, error = bad[index]
+                    yield Reject(
+                        origin,
+                        "invalid-value",
+                        f"the {column!r} column holds a value that cannot be read ({error})",
+                        where,
+                    )
+                    continue
+                yield record_to_article(record, fields, origin, where, options)
+    except (pa.ArrowException, OSError, ValueError, OverflowError) as exc:
         yield Reject(
             origin,
             "invalid-parquet",
