@@ -64,6 +64,9 @@ _TEXT_FIELD_PROBE = 100
 _ID_MAX_CHARS = 200
 _SAMPLE_BYTES = 64 * 1024
 _PARQUET_BATCH_ROWS = 2048
+# Lines past the record limit are skipped in pieces of this many characters.
+_SKIP_CHARS = 1024 * 1024
+_RECORD_LIMIT_NOTE = "the most read for one record (the limit grows with PRESSWATCH_MAX_TEXT_CHARS)"
 # JSON's \uXXXX escapes can spell half a surrogate pair ("\ud800"): a string Python holds
 # but cannot encode as UTF-8, so detection and the store would fail on it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -483,11 +486,18 @@ def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | 
     _check_text_start(head)
     encoding = _wide_encoding(head)
     if encoding is not None:
-        # UTF-16/32 JSON lines: let the text layer split lines.
+        # UTF-16/32 JSON lines: let the text layer split lines (the limit counts characters).
         text_stream = io.TextIOWrapper(buffered, encoding=encoding, errors="replace")
-        for number, line in enumerate(text_stream, start=1):
-            yield number, line
-        return
+        lines = _CappedLines(text_stream, max_bytes)
+        number = 0
+        while True:
+            number += 1
+            try:
+                yield number, next(lines)
+            except StopIteration:
+                return
+            except RecordTooLarge:
+                yield number, None
     # Byte encodings are line-compatible: split on b"\n", decode each line on its own.
     codec, errors = _stream_encoding(head)
     if codec == "utf-8-sig":
@@ -528,8 +538,7 @@ def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterato
             yield Reject(
                 origin,
                 "record-too-large",
-                f"the line is longer than {options.max_record_bytes:,} bytes "
-                "(raise it with PRESSWATCH_MAX_FILE_MB)",
+                f"the line is longer than {options.max_record_bytes:,} bytes, {_RECORD_LIMIT_NOTE}",
                 where,
             )
             continue
@@ -704,13 +713,19 @@ def read_csv(
     text_stream = io.TextIOWrapper(
         io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, errors=errors, newline=""
     )
+    limit = options.max_record_bytes
+    first = text_stream.readline(limit + 1)
+    if len(first) > limit and not first.endswith(("\n", "\r")):
+        yield Reject(
+            origin,
+            "record-too-large",
+            f"the header line is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
+            "row 1",
+        )
+        return
     if delimiter is None:
-        first = text_stream.readline()
         delimiter = _guess_delimiter(first)
-        lines: Iterable[str] = _chain_first(first, text_stream)
-    else:
-        lines = text_stream
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(_CappedLines(text_stream, limit, first), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -741,6 +756,15 @@ def read_csv(
             detail = f"unreadable CSV row: {exc}"
             yield Reject(origin, "invalid-csv-row", detail, f"row {row_number}")
             continue
+        except RecordTooLarge:
+            row_number += 1
+            yield Reject(
+                origin,
+                "record-too-large",
+                f"the row is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
+                f"row {row_number}",
+            )
+            continue
         row_number += 1
         if not row or not any(cell.strip() for cell in row):
             continue
@@ -748,9 +772,40 @@ def read_csv(
         yield record_to_article(record, fields, origin, f"row {row_number}", options)
 
 
-def _chain_first(first: str, rest: Iterable[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+class RecordTooLarge(Exception):
+    """A line longer than the record limit; it has been skipped to its end."""
+
+
+class _CappedLines:
+    """The lines of a text stream, each read up to ``limit`` characters and no further.
+
+    Iterating a text stream reads a whole line however long, so one 190 MB CSV cell on
+    a single line would sit in memory several times over. A longer line is skipped to
+    its end and raises RecordTooLarge once; iteration goes on with the next line (the
+    csv reader starts a fresh record on its next call).
+    """
+
+    def __init__(self, stream: IO[str], limit: int, first: str | None = None) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._first = first
+
+    def __iter__(self) -> _CappedLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._first is not None:
+            line, self._first = self._first, None
+        else:
+            line = self._stream.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        if len(line) > self._limit and not line.endswith(("\n", "\r")):
+            while chunk := self._stream.readline(_SKIP_CHARS):
+                if chunk.endswith(("\n", "\r")):
+                    break
+            raise RecordTooLarge
+        return line
 
 
 def _wanted_columns(fields: FieldMap) -> list[str]:
