@@ -27,6 +27,7 @@ from presswatch.ingest.archive import (
     iter_zip,
 )
 from presswatch.ingest.decode import DecodeError, declared_html_charset, decode_text
+from presswatch.ingest.language import not_language
 from presswatch.ingest.structured import (
     FIELDS,
     RecordOptions,
@@ -275,6 +276,15 @@ def _too_long(item: Article | Reject, limit: int) -> Article | Reject:
     return item
 
 
+def _written(item: Article | Reject) -> Article | Reject:
+    """The item, or a "not-language" Reject when its text is not written language."""
+    if isinstance(item, Article):
+        problem = not_language(item.text)
+        if problem is not None:
+            return Reject(item.origin_file, "not-language", problem, item.origin_record)
+    return item
+
+
 def _read_document(
     inp: _Input, kind: str, options: ReadOptions, settings: Settings
 ) -> Iterator[Article | Reject]:
@@ -291,22 +301,20 @@ def _read_document(
         from presswatch.ingest.html import read_html_document
 
         html = decode_text(data, declared=declared_html_charset(data))
-        yield _too_long(
-            read_html_document(
-                html,
-                inp.origin,
-                source=options.source,
-                folder=inp.path.parent.name if inp.path is not None else None,
-            ),
-            settings.max_text_chars,
+        page = read_html_document(
+            html,
+            inp.origin,
+            source=options.source,
+            folder=inp.path.parent.name if inp.path is not None else None,
         )
+        yield _written(_too_long(page, settings.max_text_chars))
     else:
         from presswatch.ingest.text import read_text_document
 
         text = decode_text(data)
-        yield _too_long(
-            read_text_document(text, inp.origin, source=options.source), settings.max_text_chars
-        )
+        document = read_text_document(text, inp.origin, source=options.source)
+        # Random bytes decode as cp1252 without error: only the text's shape tells.
+        yield _written(_too_long(document, settings.max_text_chars))
 
 
 def _read_records(
