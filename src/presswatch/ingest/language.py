@@ -19,9 +19,10 @@ from functools import lru_cache
 # Samples of this many characters from the start, middle and end: enough for a stable
 # share, and a file that is garbage only after a genuine first page is caught as well.
 _WINDOW = 4_000
-# Below this share of characters in words a text is not language. Real prose, in every
-# language tried (the corpora, and news in Russian, Arabic, Hindi, Japanese, Thai), is
-# above 0.75; random bytes are below 0.05.
+# Below this share of characters in words a text is not language. Prose in every corpus
+# (English, Chinese, Arabic names in English text) is above 0.7, Reuters' tables of
+# figures ("Sep  ---  ---  15985") reach 0.52; seeded random bytes score 0.01 to 0.06,
+# random printable ASCII with spaces 0.22.
 MIN_WORD_SHARE = 0.4
 # Characters that never occur in written text: controls (but TAB, LF, VT, FF, CR, ESC),
 # private use, surrogates, non-characters and U+FFFD (what a decoder writes for bytes
