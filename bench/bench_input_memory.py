@@ -2,12 +2,13 @@
 
 Generates, in a temporary folder, one input of each kind that holds about ``--size-mb`` MB
 in a single document, line or cell: an .html page, a .txt file, a JSON-lines file whose
-second line is one huge record, a CSV file whose second row has one huge cell, and a zip
-archive holding a huge .txt member. Each runs through `presswatch ingest FILE --db NEW`
-in its own subprocess; the peak resident memory of the largest process comes from
-getrusage(RUSAGE_CHILDREN).ru_maxrss, the tree's from sampling /proc. Prints what the run
-stored and rejected. Target: peak RSS ≤ 600 MB for every input.
-Run: `.venv/bin/python bench/bench_input_memory.py [--size-mb 190] [--check]`.
+second line is one huge record, a JSON array whose second item is one, a CSV file whose
+second row has one huge cell, and a zip archive holding a huge .txt member. Each runs
+through `presswatch ingest FILE --db NEW` in its own subprocess; the peak resident memory
+of the largest process comes from getrusage(RUSAGE_CHILDREN).ru_maxrss, the tree's from
+sampling /proc. Prints what the run stored and rejected. Target: peak RSS ≤ 600 MB for
+every input.
+Run: `.venv/bin/python bench/bench_input_memory.py [--size-mb 190] [--near-limit] [--check]`.
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ def write_jsonl(path: Path, size: int) -> None:
         f.write(json.dumps({"title": "After", "text": "A normal record after."}) + "\n")
 
 
+def write_json(path: Path, size: int) -> None:
+    """A JSON array of three records; the second one's text field is ``size`` bytes long."""
+    with path.open("w", encoding="utf-8") as f:
+        f.write('[{"title": "Before", "text": "A normal record before."},\n')
+        f.write('{"title": "Huge", "text": "')
+        for para in _paragraphs(size):
+            f.write(para + " ")
+        f.write('"},\n{"title": "After", "text": "A normal record after."}]\n')
+
+
 def write_csv(path: Path, size: int) -> None:
     """A header and three rows; the second row's text cell is ``size`` bytes on one line."""
     with path.open("w", encoding="utf-8") as f:
@@ -97,6 +108,7 @@ INPUTS: dict[str, tuple[str, Callable[[Path, int], None], str]] = {
     "html": ("huge.html", write_html, "html"),
     "txt": ("huge.txt", write_text, "text"),
     "jsonl line": ("huge-line.jsonl", write_jsonl, "record"),
+    "json item": ("huge-item.json", write_json, "record"),
     "csv cell": ("huge-cell.csv", write_csv, "record"),
     "zip member": ("huge-member.zip", write_zip, "text"),
 }

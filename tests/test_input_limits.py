@@ -11,6 +11,7 @@ import io
 import json
 import tracemalloc
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from presswatch.ingest.readers import (
     read_upload,
     record_limit,
 )
-from presswatch.ingest.structured import RecordOptions, read_csv, read_jsonl
+from presswatch.ingest.structured import RecordOptions, read_csv, read_json_stream, read_jsonl
 from presswatch.models import Article, Reject
 from presswatch.settings import get_settings
 
@@ -162,4 +163,61 @@ def test_a_huge_utf16_json_line_is_one_reject() -> None:
         ("article", "line 1"),
         ("record-too-large", "line 2"),
         ("article", "line 3"),
+    ]
+
+
+def _json_stream(items: Sequence[object], indent: int | None = None) -> io.BytesIO:
+    return io.BytesIO(json.dumps(items, indent=indent).encode("utf-8"))
+
+
+def test_a_json_array_is_read_item_by_item_across_pieces() -> None:
+    # 3 MB: several 1 MB pieces, so items and numbers straddle the piece boundaries.
+    items = [
+        {"title": f"T{i}", "text": f"Article {i} " + "words " * 40, "n": i} for i in range(11_000)
+    ]
+    for indent in (None, 2):
+        read = list(read_json_stream(_json_stream(items, indent), "f.json", RecordOptions()))
+        assert [a.title for a in read if isinstance(a, Article)] == [f"T{i}" for i in range(11_000)]
+
+
+def test_a_json_array_stops_at_broken_json_naming_the_record() -> None:
+    stream = io.BytesIO(b'[{"text": "one"}, {"text": "two"}, {"text": }, {"text": "four"}]')
+    items = list(read_json_stream(stream, "f.json", RecordOptions()))
+    assert _summary(items) == [
+        ("article", "record 1"),
+        ("article", "record 2"),
+        ("invalid-json", "record 3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'[{"text": "one"} {"text": "two"}]', "invalid-json"),
+        (b'[{"text": "one"},, {"text": "two"}]', "invalid-json"),
+        (b'[{"text": "one"}', "invalid-json"),
+        (b"[" * 200_000, "invalid-json"),
+    ],
+)
+def test_json_array_faults_are_one_reject(data: bytes, reason: str) -> None:
+    items = list(read_json_stream(io.BytesIO(data), "f.json", RecordOptions()))
+    assert isinstance(items[-1], Reject) and items[-1].reason == reason
+    assert len([i for i in items if isinstance(i, Reject)]) == 1
+
+
+def test_a_huge_json_array_item_is_record_too_large() -> None:
+    items = [{"text": "before"}, {"text": "x" * 3_000_000}, {"text": "after"}]
+    options = RecordOptions(max_text_chars=1000, max_record_bytes=16_000)
+    read = list(read_json_stream(_json_stream(items), "f.json", options))
+    assert _summary(read) == [("article", "record 1"), ("record-too-large", "record 2")]
+
+
+def test_json_objects_and_non_arrays_are_read_whole_as_before() -> None:
+    stream = io.BytesIO(b'{"articles": [{"text": "in a list"}], "total": 1}')
+    assert _summary(list(read_json_stream(stream, "f.json", RecordOptions()))) == [
+        ("article", "record 1")
+    ]
+    utf16 = io.BytesIO(json.dumps([{"text": "wide"}]).encode("utf-16"))
+    assert _summary(list(read_json_stream(utf16, "f.json", RecordOptions()))) == [
+        ("article", "record 1")
     ]

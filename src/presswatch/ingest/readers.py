@@ -32,7 +32,7 @@ from presswatch.ingest.structured import (
     FIELDS,
     RecordOptions,
     read_csv,
-    read_json,
+    read_json_stream,
     read_jsonl,
     read_parquet,
 )
@@ -331,8 +331,7 @@ def _read_records(
         return
     if kind == "json":
         with _content(inp, gz) as stream:
-            data = _read_whole(stream)
-        yield from read_json(data, inp.origin, record_options)
+            yield from read_json_stream(stream, inp.origin, record_options)
         return
     with _content(inp, gz) as stream:
         if kind == "jsonl":

@@ -645,6 +645,111 @@ def read_json(data: bytes, origin: str, options: RecordOptions) -> Iterator[Arti
     yield from converter.finish()
 
 
+def read_json_stream(
+    stream: BinaryIO, origin: str, options: RecordOptions
+) -> Iterator[Article | Reject]:
+    """Articles from a JSON document on a stream; a top-level array is read item by item.
+
+    ``json.loads`` of a 200 MB array holds the bytes, the text and every parsed record at
+    once (over 600 MB); parsing one array item at a time holds one item. Other documents
+    (an object with a list under a key, UTF-16/32) are read whole by ``read_json``.
+    """
+    head = stream.read(_SAMPLE_BYTES)
+    first = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1]
+    if first != b"[" or _wide_encoding(head) is not None:
+        chunks = [head]
+        while chunk := stream.read(_SKIP_CHARS):
+            chunks.append(chunk)
+        yield from read_json(b"".join(chunks), origin, options)
+        return
+    codec, errors = _stream_encoding(head)
+    text_stream = io.TextIOWrapper(
+        io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors
+    )
+    converter = _RecordConverter(origin, options)
+    for number, record in enumerate(_array_items(text_stream, options.max_record_bytes), 1):
+        where = f"record {number}"
+        if isinstance(record, _BadItem):
+            yield Reject(origin, record.reason, record.detail, where)
+            return
+        if not isinstance(record, dict):
+            detail = f"the record is {_json_type(record)}, not an object"
+            yield Reject(origin, "invalid-record", detail, where)
+            continue
+        yield from converter.convert(record, where)
+        if converter.stopped:
+            return
+    yield from converter.finish()
+
+
+@dataclass(frozen=True, slots=True)
+class _BadItem:
+    """Why the array could not be read on from this item."""
+
+    reason: str
+    detail: str
+
+
+def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
+    """The items of the JSON array on ``text_stream``, parsed one at a time."""
+    decoder = json.JSONDecoder(strict=False)
+    buffer = text_stream.read(_SKIP_CHARS).lstrip("\ufeff \t\r\n")[1:]  # past the "["
+    pos = 0
+    at_end = False
+    want = _SKIP_CHARS
+    expect_item = True
+    while True:
+        while pos < len(buffer) and buffer[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(buffer):
+            if at_end:
+                yield _BadItem("invalid-json", "not valid JSON: the array is not closed")
+                return
+            buffer, pos = buffer[pos:] + text_stream.read(want), 0
+            at_end = pos >= len(buffer)
+            continue
+        char = buffer[pos]
+        if char == "]":
+            return
+        if char == ",":
+            if expect_item:
+                yield _BadItem("invalid-json", "not valid JSON: a comma where an item should be")
+                return
+            pos += 1
+            expect_item = True
+            continue
+        try:
+            item, end = decoder.raw_decode(buffer, pos)
+        except json.JSONDecodeError as exc:
+            item, end, error = None, -1, exc.msg
+        except RecursionError:
+            yield _BadItem("invalid-json", "the JSON is nested too deeply to read")
+            return
+        # An item that ends at the end of the buffer may go on in the next piece.
+        if end < 0 or (end >= len(buffer) and not at_end):
+            if at_end:
+                yield _BadItem("invalid-json", f"not valid JSON: {error}")
+                return
+            if len(buffer) - pos > max_chars:
+                yield _BadItem(
+                    "record-too-large",
+                    f"the record is longer than {max_chars:,} characters, {_RECORD_LIMIT_NOTE}",
+                )
+                return
+            more = text_stream.read(want)
+            want = min(want * 2, max_chars + 1)  # doubling: each item is parsed O(1) times
+            at_end = not more
+            buffer, pos = buffer[pos:] + more, 0
+            continue
+        want = _SKIP_CHARS
+        if not expect_item:
+            yield _BadItem("invalid-json", "not valid JSON: a comma is missing between items")
+            return
+        expect_item = False
+        yield item
+        pos = end
+
+
 # --- CSV / TSV -------------------------------------------------------------------------
 
 
