@@ -27,11 +27,12 @@ from presswatch.ingest.archive import (
     iter_zip,
 )
 from presswatch.ingest.decode import DecodeError, declared_html_charset, decode_text
+from presswatch.ingest.language import not_language
 from presswatch.ingest.structured import (
     FIELDS,
     RecordOptions,
     read_csv,
-    read_json,
+    read_json_stream,
     read_jsonl,
     read_parquet,
 )
@@ -66,6 +67,17 @@ _ARCHIVE_SUFFIXES = (
 )  # fmt: skip
 _ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 1024 * 1024
+# How many bytes one document may have per character of the text limit before it is
+# rejected unread. A plain-text file holds at least one character per 4 bytes (UTF-8,
+# UTF-32), so past 8 it is mostly whitespace or too long anyway. Parsing HTML costs about
+# 25 bytes of memory per byte of page, so pages are held to 5: 10 MB, ~250 MB to parse,
+# at the default limit of 2,000,000 characters, many times a real article page.
+_TEXT_BYTES_PER_CHAR = 8
+_HTML_BYTES_PER_CHAR = 5
+# A JSON line or CSV row may be longer than its text (escapes such as \u00e9, other
+# fields), but a record of more bytes than this cannot yield a text within the limit
+# worth keeping, and reading it whole would cost its size several times over in memory.
+_RECORD_BYTES_PER_CHAR = 16
 
 
 def supported_list() -> str:
@@ -201,11 +213,41 @@ def _content(inp: _Input, gz: bool) -> Iterator[BinaryIO]:
         yield stream  # type: ignore[misc]
 
 
-def _read_all(stream: IO[bytes]) -> bytes:
+def _read_all(stream: IO[bytes], limit: int | None = None) -> bytes | None:
+    """All bytes of the stream, or None as soon as there are more than ``limit``."""
     chunks = []
+    total = 0
     while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+        if limit is not None and total > limit:
+            return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _read_whole(stream: IO[bytes]) -> bytes:
+    data = _read_all(stream)
+    assert data is not None  # no limit given
+    return data
+
+
+def document_limit(kind: str, settings: Settings) -> int:
+    """The most bytes a text or HTML document may have to be read at all."""
+    per_char = _HTML_BYTES_PER_CHAR if kind == "html" else _TEXT_BYTES_PER_CHAR
+    return min(settings.max_file_bytes, per_char * settings.max_text_chars)
+
+
+def _document_too_large(origin: str, kind: str, size: int | None, settings: Settings) -> Reject:
+    limit = document_limit(kind, settings)
+    what = "page" if kind == "html" else "text file"
+    has = f"is {size / MB:,.1f} MB" if size is not None else "has"
+    return Reject(
+        origin,
+        "too-large",
+        f"the {what} {has} more than {limit / MB:,.1f} MB, the most read for one "
+        f"{'HTML page' if kind == 'html' else 'text document'} with the text limit of "
+        f"{settings.max_text_chars:,} characters (raise it with PRESSWATCH_MAX_TEXT_CHARS)",
+    )
 
 
 def _record_options(options: ReadOptions, settings: Settings) -> RecordOptions:
@@ -213,8 +255,13 @@ def _record_options(options: ReadOptions, settings: Settings) -> RecordOptions:
         source=options.source,
         column_map=dict(options.column_map),
         max_text_chars=settings.max_text_chars,
-        max_record_bytes=settings.max_file_bytes,
+        max_record_bytes=record_limit(settings),
     )
+
+
+def record_limit(settings: Settings) -> int:
+    """The most bytes one JSON line or CSV row may have to be read at all."""
+    return min(settings.max_file_bytes, _RECORD_BYTES_PER_CHAR * settings.max_text_chars)
 
 
 def _too_long(item: Article | Reject, limit: int) -> Article | Reject:
@@ -229,11 +276,23 @@ def _too_long(item: Article | Reject, limit: int) -> Article | Reject:
     return item
 
 
+def _written(item: Article | Reject) -> Article | Reject:
+    """The item, or a "not-language" Reject when its text is not written language."""
+    if isinstance(item, Article):
+        problem = not_language(item.text)
+        if problem is not None:
+            return Reject(item.origin_file, "not-language", problem, item.origin_record)
+    return item
+
+
 def _read_document(
     inp: _Input, kind: str, options: ReadOptions, settings: Settings
 ) -> Iterator[Article | Reject]:
     with _content(inp, False) as stream:
-        data = _read_all(stream)
+        data = _read_all(stream, document_limit(kind, settings))
+    if data is None:
+        yield _document_too_large(inp.origin, kind, None, settings)
+        return
     if inp.in_archive and data.startswith(_ZIP_MAGIC):
         yield Reject(inp.origin, "nested-archive", "the member is itself a zip archive")
         return
@@ -242,22 +301,20 @@ def _read_document(
         from presswatch.ingest.html import read_html_document
 
         html = decode_text(data, declared=declared_html_charset(data))
-        yield _too_long(
-            read_html_document(
-                html,
-                inp.origin,
-                source=options.source,
-                folder=inp.path.parent.name if inp.path is not None else None,
-            ),
-            settings.max_text_chars,
+        page = read_html_document(
+            html,
+            inp.origin,
+            source=options.source,
+            folder=inp.path.parent.name if inp.path is not None else None,
         )
+        yield _written(_too_long(page, settings.max_text_chars))
     else:
         from presswatch.ingest.text import read_text_document
 
         text = decode_text(data)
-        yield _too_long(
-            read_text_document(text, inp.origin, source=options.source), settings.max_text_chars
-        )
+        document = read_text_document(text, inp.origin, source=options.source)
+        # Random bytes decode as cp1252 without error: only the text's shape tells.
+        yield _written(_too_long(document, settings.max_text_chars))
 
 
 def _read_records(
@@ -269,13 +326,12 @@ def _read_records(
             yield from read_parquet(str(inp.path), inp.origin, record_options)
         else:
             with _content(inp, gz) as stream:
-                data = _read_all(stream)
+                data = _read_whole(stream)
             yield from read_parquet(io.BytesIO(data), inp.origin, record_options)
         return
     if kind == "json":
         with _content(inp, gz) as stream:
-            data = _read_all(stream)
-        yield from read_json(data, inp.origin, record_options)
+            yield from read_json_stream(stream, inp.origin, record_options)
         return
     with _content(inp, gz) as stream:
         if kind == "jsonl":
@@ -371,6 +427,9 @@ def _read_member(
     if member.size == 0:
         yield Reject(member.origin, "empty-file", "the file is empty")
         return
+    if kind[0] in ("text", "html") and member.size > document_limit(kind[0], settings):
+        yield _document_too_large(member.origin, kind[0], member.size, settings)
+        return
     inp = _Input(
         origin=member.origin,
         open_raw=member.open_raw,
@@ -439,6 +498,10 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[Article | Reject]:
     if st.st_size == 0:
         yield Reject(origin, "empty-file", "the file is empty")
         return
+    if kind[0] in ("text", "html") and st.st_size > document_limit(kind[0], settings):
+        # Refused before reading: parsing would cost several times the size in memory.
+        yield _document_too_large(origin, kind[0], st.st_size, settings)
+        return
     if kind[0] == "zip":
         yield from _guarded_zip(origin, str(path), options, settings)
         return
@@ -478,6 +541,9 @@ def read_upload(name: str, data: bytes, options: ReadOptions) -> Iterator[Articl
     if not data:
         yield Reject(origin, "empty-file", "the file is empty")
         return
+    if kind[0] in ("text", "html") and len(data) > document_limit(kind[0], settings):
+        yield _document_too_large(origin, kind[0], len(data), settings)
+        return
     if kind[0] == "zip":
         yield from _guarded_zip(origin, io.BytesIO(data), options, settings)
         return
@@ -492,9 +558,11 @@ def read_upload(name: str, data: bytes, options: ReadOptions) -> Iterator[Articl
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "ReadOptions",
+    "document_limit",
     "file_kind",
     "iter_input_files",
     "parse_column_map",
     "read_file",
     "read_upload",
+    "record_limit",
 ]

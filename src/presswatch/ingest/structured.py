@@ -64,6 +64,9 @@ _TEXT_FIELD_PROBE = 100
 _ID_MAX_CHARS = 200
 _SAMPLE_BYTES = 64 * 1024
 _PARQUET_BATCH_ROWS = 2048
+# Lines past the record limit are skipped in pieces of this many characters.
+_SKIP_CHARS = 1024 * 1024
+_RECORD_LIMIT_NOTE = "the most read for one record (the limit grows with PRESSWATCH_MAX_TEXT_CHARS)"
 # JSON's \uXXXX escapes can spell half a surrogate pair ("\ud800"): a string Python holds
 # but cannot encode as UTF-8, so detection and the store would fail on it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -265,6 +268,14 @@ def _text_value(value: Any) -> str:
     return str(value)
 
 
+def _value_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, bytes):
+        return "bytes"
+    return f"a number ({value!r})"
+
+
 def _storable(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD, as a UTF-8 decoder would do."""
     if text.isascii():
@@ -349,6 +360,16 @@ def _record_to_article(
     """
     ident = _short_value(record.get(fields.id)) if fields.id else None
     where = f"{origin_record} (id {ident[:_ID_MAX_CHARS]})" if ident else origin_record
+    for role, key in (("text", fields.text), ("title", fields.title)):
+        value = record.get(key) if key else None
+        if isinstance(value, int | float | bytes) and not _is_missing(value):
+            # A number or bytes would be stored as its Python spelling ("inf", "b'…'").
+            return Reject(
+                origin,
+                "invalid-field-type",
+                f"the {role} field {key!r} holds {_value_type(value)}, not text",
+                where,
+            )
     text = _clean_text(_text_value(record.get(fields.text))) if fields.text else ""
     title = _short_value(record.get(fields.title)) if fields.title else None
     if not text and fields.text and title:
@@ -465,11 +486,18 @@ def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | 
     _check_text_start(head)
     encoding = _wide_encoding(head)
     if encoding is not None:
-        # UTF-16/32 JSON lines: let the text layer split lines.
+        # UTF-16/32 JSON lines: let the text layer split lines (the limit counts characters).
         text_stream = io.TextIOWrapper(buffered, encoding=encoding, errors="replace")
-        for number, line in enumerate(text_stream, start=1):
-            yield number, line
-        return
+        lines = _CappedLines(text_stream, max_bytes)
+        number = 0
+        while True:
+            number += 1
+            try:
+                yield number, next(lines)
+            except StopIteration:
+                return
+            except RecordTooLarge:
+                yield number, None
     # Byte encodings are line-compatible: split on b"\n", decode each line on its own.
     codec, errors = _stream_encoding(head)
     if codec == "utf-8-sig":
@@ -510,8 +538,7 @@ def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterato
             yield Reject(
                 origin,
                 "record-too-large",
-                f"the line is longer than {options.max_record_bytes:,} bytes "
-                "(raise it with PRESSWATCH_MAX_FILE_MB)",
+                f"the line is longer than {options.max_record_bytes:,} bytes, {_RECORD_LIMIT_NOTE}",
                 where,
             )
             continue
@@ -618,6 +645,111 @@ def read_json(data: bytes, origin: str, options: RecordOptions) -> Iterator[Arti
     yield from converter.finish()
 
 
+def read_json_stream(
+    stream: BinaryIO, origin: str, options: RecordOptions
+) -> Iterator[Article | Reject]:
+    """Articles from a JSON document on a stream; a top-level array is read item by item.
+
+    ``json.loads`` of a 200 MB array holds the bytes, the text and every parsed record at
+    once (over 600 MB); parsing one array item at a time holds one item. Other documents
+    (an object with a list under a key, UTF-16/32) are read whole by ``read_json``.
+    """
+    head = stream.read(_SAMPLE_BYTES)
+    first = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1]
+    if first != b"[" or _wide_encoding(head) is not None:
+        chunks = [head]
+        while chunk := stream.read(_SKIP_CHARS):
+            chunks.append(chunk)
+        yield from read_json(b"".join(chunks), origin, options)
+        return
+    codec, errors = _stream_encoding(head)
+    text_stream = io.TextIOWrapper(
+        io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors
+    )
+    converter = _RecordConverter(origin, options)
+    for number, record in enumerate(_array_items(text_stream, options.max_record_bytes), 1):
+        where = f"record {number}"
+        if isinstance(record, _BadItem):
+            yield Reject(origin, record.reason, record.detail, where)
+            return
+        if not isinstance(record, dict):
+            detail = f"the record is {_json_type(record)}, not an object"
+            yield Reject(origin, "invalid-record", detail, where)
+            continue
+        yield from converter.convert(record, where)
+        if converter.stopped:
+            return
+    yield from converter.finish()
+
+
+@dataclass(frozen=True, slots=True)
+class _BadItem:
+    """Why the array could not be read on from this item."""
+
+    reason: str
+    detail: str
+
+
+def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
+    """The items of the JSON array on ``text_stream``, parsed one at a time."""
+    decoder = json.JSONDecoder(strict=False)
+    buffer = text_stream.read(_SKIP_CHARS).lstrip("\ufeff \t\r\n")[1:]  # past the "["
+    pos = 0
+    at_end = False
+    want = _SKIP_CHARS
+    expect_item = True
+    while True:
+        while pos < len(buffer) and buffer[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(buffer):
+            if at_end:
+                yield _BadItem("invalid-json", "not valid JSON: the array is not closed")
+                return
+            buffer, pos = buffer[pos:] + text_stream.read(want), 0
+            at_end = pos >= len(buffer)
+            continue
+        char = buffer[pos]
+        if char == "]":
+            return
+        if char == ",":
+            if expect_item:
+                yield _BadItem("invalid-json", "not valid JSON: a comma where an item should be")
+                return
+            pos += 1
+            expect_item = True
+            continue
+        try:
+            item, end = decoder.raw_decode(buffer, pos)
+        except json.JSONDecodeError as exc:
+            item, end, error = None, -1, exc.msg
+        except RecursionError:
+            yield _BadItem("invalid-json", "the JSON is nested too deeply to read")
+            return
+        # An item that ends at the end of the buffer may go on in the next piece.
+        if end < 0 or (end >= len(buffer) and not at_end):
+            if at_end:
+                yield _BadItem("invalid-json", f"not valid JSON: {error}")
+                return
+            if len(buffer) - pos > max_chars:
+                yield _BadItem(
+                    "record-too-large",
+                    f"the record is longer than {max_chars:,} characters, {_RECORD_LIMIT_NOTE}",
+                )
+                return
+            more = text_stream.read(want)
+            want = min(want * 2, max_chars + 1)  # doubling: each item is parsed O(1) times
+            at_end = not more
+            buffer, pos = buffer[pos:] + more, 0
+            continue
+        want = _SKIP_CHARS
+        if not expect_item:
+            yield _BadItem("invalid-json", "not valid JSON: a comma is missing between items")
+            return
+        expect_item = False
+        yield item
+        pos = end
+
+
 # --- CSV / TSV -------------------------------------------------------------------------
 
 
@@ -686,13 +818,19 @@ def read_csv(
     text_stream = io.TextIOWrapper(
         io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, errors=errors, newline=""
     )
+    limit = options.max_record_bytes
+    first = text_stream.readline(limit + 1)
+    if len(first) > limit and not first.endswith(("\n", "\r")):
+        yield Reject(
+            origin,
+            "record-too-large",
+            f"the header line is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
+            "row 1",
+        )
+        return
     if delimiter is None:
-        first = text_stream.readline()
         delimiter = _guess_delimiter(first)
-        lines: Iterable[str] = _chain_first(first, text_stream)
-    else:
-        lines = text_stream
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(_CappedLines(text_stream, limit, first), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -723,6 +861,15 @@ def read_csv(
             detail = f"unreadable CSV row: {exc}"
             yield Reject(origin, "invalid-csv-row", detail, f"row {row_number}")
             continue
+        except RecordTooLarge:
+            row_number += 1
+            yield Reject(
+                origin,
+                "record-too-large",
+                f"the row is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
+                f"row {row_number}",
+            )
+            continue
         row_number += 1
         if not row or not any(cell.strip() for cell in row):
             continue
@@ -730,9 +877,40 @@ def read_csv(
         yield record_to_article(record, fields, origin, f"row {row_number}", options)
 
 
-def _chain_first(first: str, rest: Iterable[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+class RecordTooLarge(Exception):
+    """A line longer than the record limit; it has been skipped to its end."""
+
+
+class _CappedLines:
+    """The lines of a text stream, each read up to ``limit`` characters and no further.
+
+    Iterating a text stream reads a whole line however long, so one 190 MB CSV cell on
+    a single line would sit in memory several times over. A longer line is skipped to
+    its end and raises RecordTooLarge once; iteration goes on with the next line (the
+    csv reader starts a fresh record on its next call).
+    """
+
+    def __init__(self, stream: IO[str], limit: int, first: str | None = None) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._first = first
+
+    def __iter__(self) -> _CappedLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._first is not None:
+            line, self._first = self._first, None
+        else:
+            line = self._stream.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        if len(line) > self._limit and not line.endswith(("\n", "\r")):
+            while chunk := self._stream.readline(_SKIP_CHARS):
+                if chunk.endswith(("\n", "\r")):
+                    break
+            raise RecordTooLarge
+        return line
 
 
 def _wanted_columns(fields: FieldMap) -> list[str]:
@@ -746,10 +924,82 @@ def _wanted_columns(fields: FieldMap) -> list[str]:
 # --- Parquet ---------------------------------------------------------------------------
 
 
+def _is_text_type(arrow_type: Any, *, lists: bool) -> bool:
+    """Whether a column of this Arrow type holds text (strings; lists of strings for text)."""
+    import pyarrow.types as pt
+
+    if pt.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pt.is_null(arrow_type) or pt.is_string(arrow_type) or pt.is_large_string(arrow_type):
+        return True
+    if getattr(pt, "is_string_view", None) is not None and pt.is_string_view(arrow_type):
+        return True
+    if lists and (pt.is_list(arrow_type) or pt.is_large_list(arrow_type)):
+        return _is_text_type(arrow_type.value_type, lists=False)
+    return False
+
+
+def _column_type_problem(schema: Any, fields: FieldMap, origin: str) -> Reject | None:
+    """A file-level Reject when the text or title column does not hold strings.
+
+    Bytes and numbers would otherwise be stored as their Python spelling (``b'…'``,
+    ``inf``): an article nobody wrote.
+    """
+    for role, name in (("text", fields.text), ("title", fields.title)):
+        if name is None:
+            continue
+        arrow_type = schema.field(name).type
+        if not _is_text_type(arrow_type, lists=role == "text"):
+            return Reject(
+                origin,
+                "invalid-column-type",
+                f"the {role} column {name!r} holds {arrow_type} values, not text "
+                f"(string); name a text column with --map {role}=NAME",
+            )
+    return None
+
+
+def _batch_rows(batch: Any) -> tuple[list[dict[str, Any]], dict[int, tuple[str, str]]]:
+    """The rows of a record batch as dicts, and {row index: (column, error)} for bad cells.
+
+    A value Python cannot hold (a timestamp past year 9999) makes the whole batch's
+    conversion fail; converting that column cell by cell keeps the rest of the batch.
+    """
+    try:
+        return batch.to_pylist(), {}
+    except (OverflowError, ValueError, ArithmeticError) as exc:
+        first_error = exc
+    bad: dict[int, tuple[str, str]] = {}
+    columns: dict[str, list[Any]] = {}
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        try:
+            columns[name] = column.to_pylist()
+            continue
+        except (OverflowError, ValueError, ArithmeticError):
+            pass
+        values: list[Any] = []
+        for index in range(len(column)):
+            try:
+                values.append(column[index].as_py())
+            except (OverflowError, ValueError, ArithmeticError) as exc:
+                values.append(None)
+                bad.setdefault(index, (name, str(exc) or type(exc).__name__))
+        columns[name] = values
+    if not bad:
+        raise first_error  # not a cell's fault: let the file-level handler report it
+    names = list(columns)
+    rows = [dict(zip(names, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
+    return rows, bad
+
+
 def read_parquet(
     source: str | BinaryIO, origin: str, options: RecordOptions
 ) -> Iterator[Article | Reject]:
-    """Articles from a Parquet file, read in record batches of only the needed columns."""
+    """Articles from a Parquet file, read in record batches of only the needed columns.
+
+    A cell that cannot be converted (a timestamp out of Python's range) rejects its row,
+    naming the row and column; the other rows of the batch still load.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -771,15 +1021,30 @@ def read_parquet(
     if fields.text is None:
         yield missing_text_reject(origin, columns, "column")
         return
+    type_problem = _column_type_problem(parquet.schema_arrow, fields, origin)
+    if type_problem is not None:
+        yield type_problem
+        return
     row_number = 0
     try:
         for batch in parquet.iter_batches(
             batch_size=_PARQUET_BATCH_ROWS, columns=_wanted_columns(fields)
         ):
-            for record in batch.to_pylist():
+            rows, bad = _batch_rows(batch)
+            for index, record in enumerate(rows):
                 row_number += 1
-                yield record_to_article(record, fields, origin, f"row {row_number}", options)
-    except (pa.ArrowException, OSError, ValueError) as exc:
+                where = f"row {row_number}"
+                if index in bad:
+                    column, error = bad[index]
+                    yield Reject(
+                        origin,
+                        "invalid-value",
+                        f"the {column!r} column holds a value that cannot be read ({error})",
+                        where,
+                    )
+                    continue
+                yield record_to_article(record, fields, origin, where, options)
+    except (pa.ArrowException, OSError, ValueError, OverflowError) as exc:
         yield Reject(
             origin,
             "invalid-parquet",
