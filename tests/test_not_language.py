@@ -7,6 +7,7 @@ import gzip
 import json
 import random
 import zipfile
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -103,11 +104,13 @@ def test_replacement_characters_are_binary_data() -> None:
 
 
 @pytest.mark.corpora
-def test_every_corpus_text_is_language(corpora_dir: Path) -> None:
+def test_corpus_texts_are_language(corpora_dir: Path) -> None:
+    # Every tenth record of every corpus (all 144k take about 90 s; a sample of each
+    # corpus's languages and styles keeps the suite quick).
     failures = []
     for path in sorted(corpora_dir.glob("*/*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
+            for line in islice(f, 0, None, 10):
                 record = json.loads(line)
                 text = record.get("text")
                 if isinstance(text, str) and text.strip() and not_language(text):
