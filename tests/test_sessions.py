@@ -74,7 +74,10 @@ def test_a_second_session_draws_the_first_sessions_figures(
     bars = counted(monkeypatch, "top_entities_bars")
     per = counted(monkeypatch, "articles_per_period_bars")
     new_session()
-    assert sorted(bars) == ["Most-mentioned countries", "Most-mentioned organisations"]
+    assert sorted(bars) == [
+        "Most-mentioned countries and territories",
+        "Most-mentioned organisations",
+    ]
     assert per == ["Articles per month"]
     second = new_session()
     assert len(bars) == 2 and len(per) == 1  # nothing rebuilt for the second session

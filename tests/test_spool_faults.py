@@ -154,6 +154,10 @@ conn.close()
 """
 
 
+def _pending_batches(db: Path) -> int:
+    return len([p for p in spool_dir(db).glob("batch-*") if p.is_dir()])
+
+
 def _importer(db: Path, mode: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", IMPORTER, str(db), mode])
 
@@ -200,11 +204,18 @@ def test_importer_killed_at_random_loses_and_doubles_no_batch(tmp_path: Path) ->
     rng = random.Random(20261203)
     kills = 0
     for _ in range(15):
-        if not [p for p in spool_dir(db).glob("batch-*") if p.is_dir()]:
+        pending = _pending_batches(db)
+        if not pending:
             break
         proc = _importer(db, "normal")
+        # Kill a random moment after the importer has taken its first batch, so the kills
+        # land mid-import however fast or slow the machine is today.
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and _pending_batches(db) >= pending:
+            assert time.monotonic() < deadline, "the importer never took a batch"
+            time.sleep(0.005)
         try:
-            proc.wait(timeout=rng.uniform(0.5, 2.5))
+            proc.wait(timeout=rng.uniform(0.0, 0.15))
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
