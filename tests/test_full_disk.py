@@ -287,3 +287,82 @@ def test_refused_write_in_process_keeps_the_summary(tmp_path: Path) -> None:
     assert failed.value.summary.articles_added == 0
     assert "nothing from this run was stored" in str(failed.value)
     assert "the run could not be marked failed either" in str(failed.value)
+
+
+# ----------------------------------------------------------------------------- reindex
+
+
+def _analysed(db: Path) -> list[int]:
+    """Ids of the articles that have a term index, as a fresh process reads the file."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(json.dumps([r[0] for r in c.execute('SELECT DISTINCT article_id "
+            "FROM article_terms ORDER BY 1').fetchall()]))",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [int(i) for i in json.loads(out.stdout)]
+
+
+def test_full_disk_during_reindex_says_what_was_reanalysed(tmp_path: Path) -> None:
+    db = tmp_path / "reindex.duckdb"
+    conn = open_store(db)
+    try:
+        articles = [Article(text=t, title=h, origin_file="f.txt") for h, t in _texts(FEED, 7)]
+        ingest_articles(conn, articles, origin="test", workers=1)
+        ids = [
+            int(r[0]) for r in conn.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()
+        ]
+        # "Previous analysis" is no term index at all, so each article shows which it has.
+        conn.execute("DELETE FROM article_terms")
+    finally:
+        conn.close()
+    args = ["reindex", "--db", str(db), "--batch-size", str(BATCH)]
+    result = subprocess.run(
+        [sys.executable, "-m", "presswatch.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "250"},
+        preexec_fn=_limit_files(MB),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    said = " ".join(result.stderr.split())
+    found = re.search(
+        r"disk full[^:]*: the new analysis of ([\d,]+) articles \(batches 1–(\d+)\) is stored; "
+        r"the other ([\d,]+) keep their previous analysis\. Free some space and run "
+        r"presswatch reindex again\.",
+        said,
+    )
+    assert found, said
+    done, batches, rest = int(found[1]), int(found[2]), int(found[3])
+    assert done == batches * BATCH and done + rest == FEED and 0 < done < FEED
+    # Whole batches, in id order: exactly the articles it says were re-analysed.
+    assert _analysed(db) == ids[:done]
+
+
+def test_no_room_for_the_first_reindex_batch(tmp_path: Path) -> None:
+    db = tmp_path / "reindex.duckdb"
+    seeded = _seeded_db(db)
+    result = subprocess.run(
+        [sys.executable, "-m", "presswatch.cli", "reindex", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "250"},
+        preexec_fn=_limit_files(16 * 1024),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    said = " ".join(result.stderr.split())
+    assert (
+        f"disk full (the file size limit was reached): no article's new analysis was stored; "
+        f"all {seeded} keep their previous analysis." in said
+    ), said

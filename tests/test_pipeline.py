@@ -155,7 +155,7 @@ def test_reindex_recomputes_mentions(conn: duckdb.DuckDBPyConnection) -> None:
     before = conn.execute("SELECT * FROM mentions ORDER BY ALL").fetchall()
     conn.execute("DELETE FROM mentions")
     conn.execute("DELETE FROM article_entities")
-    assert reindex(conn) == 2
+    assert reindex(conn).articles == 2
     assert conn.execute("SELECT * FROM mentions ORDER BY ALL").fetchall() == before
     assert _count(conn, "SELECT count(*) FROM article_entities") > 0
 
@@ -172,6 +172,6 @@ def test_without_analysis_articles_are_stored_and_reindex_analyses_them(tmp_path
     assert _count(conn, "SELECT count(*) FROM articles WHERE word_count = 8") == 600
     for table in ("mentions", "article_terms", "country_pairs"):
         assert _count(conn, f"SELECT count(*) FROM {table}") == 0  # noqa: S608
-    assert reindex(conn, workers=2) == 600
+    assert reindex(conn, workers=2).articles == 600
     assert _count(conn, "SELECT count(DISTINCT article_id) FROM mentions") == 600
     assert _count(conn, "SELECT count(DISTINCT article_id) FROM article_terms") == 600

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -177,23 +179,61 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Re-run detection (e.g. after editing watch lists) over every stored article."""
-    from presswatch.pipeline import reindex
-    from presswatch.store import BULK_CHECKPOINT_MB, StoreLockedError, fetch_value, open_store
+    from presswatch.pipeline import ReindexFailedError, reindex
+    from presswatch.store import (
+        BULK_CHECKPOINT_MB,
+        StoreLockedError,
+        fetch_value,
+        open_store,
+        write_failure,
+    )
 
     db_path = Path(args.db) if args.db else get_settings().db_path
     try:
         conn = open_store(db_path, checkpoint_mb=BULK_CHECKPOINT_MB)
     except StoreLockedError as exc:
-        console.print(
-            f"[red]{exc}\nStop the dashboard (or reindex from its Ingest page), then try again."
-        )
+        console.print(f"[red]{exc}\nStop the dashboard or the other ingest, then try again.")
         return 1
     with conn:
         total = int(fetch_value(conn, "SELECT count(*) FROM articles"))
         bar, task = _progress_bar(total, "articles")
-        with bar:
-            done = reindex(conn, load_detector(), progress=_on_progress(bar, task))
-    console.print(f"Re-detected mentions in {done:,} articles.")
+        try:
+            with bar:
+                summary = reindex(
+                    conn,
+                    load_detector(),
+                    progress=_on_progress(bar, task),
+                    batch_size=args.batch_size,
+                )
+            # Closing would checkpoint too, but swallow a failure: done here, it is seen.
+            # (SET takes no bound parameters; the value is an int from os.cpu_count.)
+            conn.execute(f"SET threads = {int(os.cpu_count() or 1)}")  # analysis is over
+            conn.execute("CHECKPOINT")
+        except ReindexFailedError as exc:
+            console.print(f"[red]{exc}", highlight=False, soft_wrap=True)
+            return 1
+        except duckdb.OutOfMemoryException:
+            raise  # main() names the setting to raise
+        except (duckdb.Error, OSError) as exc:
+            console.print(
+                f"[red]{write_failure(exc)}: the new analysis of every article is stored "
+                "in the database's write-ahead log, but DuckDB could not fold it into the "
+                "database file (checkpoint). Free some space, then open the database again "
+                "to finish it.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return 1
+    console.print(f"Re-detected mentions in {summary.articles:,} articles.")
+    if summary.failed:
+        names = ", ".join(f"{aid} ({origin})" for aid, origin, _ in summary.failed[:20])
+        more = f" and {len(summary.failed) - 20:,} more" if len(summary.failed) > 20 else ""
+        console.print(
+            f"[yellow]Analysis failed for {len(summary.failed):,} articles, which keep their "
+            f"previous analysis: {names}{more}. First error: {summary.failed[0][2]}",
+            highlight=False,
+            soft_wrap=True,
+        )
     return 0
 
 
@@ -237,14 +277,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="re-detect mentions (after editing watch lists)")
     reindex.add_argument("--db", help="database file")
+    reindex.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=BATCH_SIZE,
+        help=f"articles re-analysed per transaction (default {BATCH_SIZE})",
+    )
     reindex.set_defaults(func=cmd_reindex)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `presswatch` console script."""
-    import duckdb
-
     from presswatch.store import StoreTargetError
 
     args = build_parser().parse_args(argv)

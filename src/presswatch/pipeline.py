@@ -44,7 +44,13 @@ from presswatch.batch import (
 from presswatch.derive import fingerprint
 from presswatch.extract.terms import article_terms
 from presswatch.models import Article, Reject
-from presswatch.store import StoreWriteError, bump_data_version, transaction, write_failure
+from presswatch.store import (
+    StoreWriteError,
+    bump_data_version,
+    fetch_value,
+    transaction,
+    write_failure,
+)
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -581,6 +587,24 @@ def upload_fingerprints(
     ]
 
 
+@dataclass
+class ReindexSummary:
+    """What ``reindex`` did: articles re-analysed, and those whose analysis raised."""
+
+    articles: int = 0
+    # (article_id, origin file, why) of each article that kept its previous analysis.
+    failed: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+class ReindexFailedError(RuntimeError):
+    """The store refused a reindex write: the message says which articles were re-analysed
+    and that the rest keep their previous analysis; ``summary`` counts what was stored."""
+
+    def __init__(self, message: str, summary: ReindexSummary) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
 def reindex(
     conn: duckdb.DuckDBPyConnection,
     detector: Detector | None = None,
@@ -588,15 +612,27 @@ def reindex(
     progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
-) -> int:
-    """Re-analyse every stored article (after a gazetteer, watch-list or stopword change)."""
+) -> ReindexSummary:
+    """Re-analyse every stored article (after a gazetteer, watch-list or stopword change).
+
+    Each batch is replaced in one transaction, so a refused write (ReindexFailedError)
+    leaves every article with either its new or its previous analysis, never half of each.
+    """
     if detector is None:
         from presswatch.extract import Detector as _Detector
 
         detector = _Detector.from_data()  # fresh: picks up edited data files
     started = time.monotonic()
-    done = 0
+    summary = ReindexSummary()
+    batches = 0
     last_id: int | None = None
+    total = int(fetch_value(conn, "SELECT count(*) FROM articles"))
+
+    def refused(exc: BaseException, what: str) -> ReindexFailedError:
+        cause = write_failure(exc)
+        fix = "Free some space and" if cause.startswith("disk full") else "Once that is fixed,"
+        return ReindexFailedError(f"{cause}: {what}. {fix} run presswatch reindex again.", summary)
+
     with Analyser(detector, workers=workers) as analyser:
         while True:
             # Keyset pagination: stable and cheap however large the table is.
@@ -608,15 +644,43 @@ def reindex(
             if not rows:
                 break
             last_id = int(rows[-1][0])
+            # The id rides in origin_record, so an article whose analysis fails is named.
             articles = [
-                Article(text=text, title=title, origin_file=origin)
-                for _, title, text, origin in rows
+                Article(text=text, title=title, origin_file=origin, origin_record=str(aid))
+                for aid, title, text, origin in rows
             ]
-            replace_analysis(conn, analyser.run(articles, [], 0))
-            done += len(rows)
+            batch = analyser.run(articles, [], 0)
+            try:
+                replace_analysis(conn, batch)
+            except duckdb.OutOfMemoryException:
+                raise
+            except _WRITE_ERRORS as exc:
+                done = (
+                    f"the new analysis of {summary.articles:,} articles (batches 1–{batches}) "
+                    f"is stored; the other {total - summary.articles:,} keep their previous "
+                    "analysis"
+                    if batches
+                    else f"no article's new analysis was stored; all {total:,} keep their "
+                    "previous analysis"
+                )
+                raise refused(exc, done) from exc
+            batches += 1
+            summary.articles += len(rows)
+            summary.failed += [
+                (int(r.origin_record or 0), r.origin_file, r.detail) for r in batch.rejects
+            ]
             if progress:
-                progress(ProgressEvent(0, done, time.monotonic() - started, ""))
-    with transaction(conn):
-        refresh_entities(conn)  # watch-list groups may have been added or renamed
-        bump_data_version(conn)
-    return done
+                progress(ProgressEvent(0, summary.articles, time.monotonic() - started, ""))
+    try:
+        with transaction(conn):
+            refresh_entities(conn)  # watch-list groups may have been added or renamed
+            bump_data_version(conn)
+    except duckdb.OutOfMemoryException:
+        raise
+    except _WRITE_ERRORS as exc:
+        raise refused(
+            exc,
+            f"the new analysis of all {summary.articles:,} articles is stored, but the "
+            "entity names (watch-list groups) could not be refreshed",
+        ) from exc
+    return summary
