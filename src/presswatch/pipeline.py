@@ -16,7 +16,6 @@ import os
 import signal
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
@@ -48,6 +47,7 @@ from presswatch.store import (
     StoreWriteError,
     bump_data_version,
     fetch_value,
+    new_run_key,
     transaction,
     write_failure,
 )
@@ -371,7 +371,7 @@ def run_pipeline(
         detector = get_detector()
     started = time.monotonic()
     run = RunInfo(
-        run_key=uuid.uuid4().hex,
+        run_key=new_run_key(),
         origin=origin,
         inputs=inputs[:2000],
         started_at=datetime.now(UTC).replace(tzinfo=None),

@@ -36,6 +36,7 @@ from presswatch.store import (
     StoreWriteError,
     _alive,
     dashboard_owner_pid,
+    fail_orphaned_runs,
     open_store,
     open_when_free,
     owner_file,
@@ -241,6 +242,8 @@ def start_importer(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         while True:
             try:
                 import_pending(cursor, db_path)
+                # A CLI killed while it spooled to this dashboard never ends its run.
+                fail_orphaned_runs(cursor)
             except Exception:
                 log.exception("spool importer failed; retrying")
             time.sleep(POLL_SECONDS)

@@ -23,6 +23,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
@@ -161,10 +162,56 @@ def open_store(
         _check_schema(conn, target, read_only=read_only)
         if not read_only:
             migrate(conn)
+            fail_orphaned_runs(conn)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+# --- runs whose process died ----------------------------------------------------------------
+
+# A run's key names the process that produces it, "pid<pid>-<uuid>": the run may span many
+# opens of the file (a CLI lets go of it for a waiting dashboard or CLI and takes it back,
+# a dashboard imports a CLI's spooled batches), so only that process's life tells whether
+# a "running" run will ever be finished.
+_RUN_KEY = re.compile(r"pid(\d+)-[0-9a-f]{32}")
+# What presswatch wrote before keys named their process: no live process owns such a run.
+_OLD_RUN_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def new_run_key() -> str:
+    """A run key owned by this process (see fail_orphaned_runs)."""
+    return f"pid{os.getpid()}-{uuid.uuid4().hex}"
+
+
+def _orphaned(run_key: str) -> bool:
+    match = _RUN_KEY.fullmatch(run_key)
+    if match:
+        pid = int(match.group(1))
+        return pid != os.getpid() and not _alive(pid)
+    return _OLD_RUN_KEY.fullmatch(run_key) is not None
+
+
+def fail_orphaned_runs(conn: duckdb.DuckDBPyConnection) -> int:
+    """Mark failed the runs still "running" whose process is gone (killed, crashed, power
+    cut): nothing will finish them. Return how many; finished_at stays empty (unknown).
+
+    A run of a live process stays running, also when another process holds the file now.
+    A dead process's batches still waiting in the spool are imported later all the same:
+    they add to the failed run, and a waiting end-of-run marks it done.
+    """
+    keys = conn.execute("SELECT run_key FROM ingest_runs WHERE status = 'running'").fetchall()
+    orphans = [str(k) for (k,) in keys if _orphaned(str(k))]
+    if orphans:
+        with transaction(conn):
+            conn.execute(
+                "UPDATE ingest_runs SET status = 'failed' "
+                "WHERE status = 'running' AND list_contains(?, run_key)",
+                [orphans],
+            )
+            bump_data_version(conn)
+    return len(orphans)
 
 
 def _check_target(path: Path, *, read_only: bool) -> None:
