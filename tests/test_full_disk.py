@@ -366,3 +366,23 @@ def test_no_room_for_the_first_reindex_batch(tmp_path: Path) -> None:
         f"disk full (the file size limit was reached): no article's new analysis was stored; "
         f"all {seeded} keep their previous analysis." in said
     ), said
+
+
+def test_no_room_to_mark_a_dead_run_failed(tmp_path: Path) -> None:
+    # A run left "running" by a killed CLI is marked failed when the file is next opened
+    # for writing; with no room for that either, the ingest still ends in its one sentence.
+    db = tmp_path / "orphan.duckdb"
+    seeded = _seeded_db(db)
+    conn = open_store(db)
+    conn.execute(
+        "INSERT INTO ingest_runs (run_id, run_key, started_at, origin, status) "
+        "VALUES (2, 'pid999999999-' || md5('dead'), now()::TIMESTAMP, 'cli', 'running')"
+    )
+    conn.close()
+    feed = _feed(tmp_path / "feed.jsonl", BATCH)
+    result = _ingest(feed, db, preexec_fn=_limit_files(64))  # not even a log entry fits
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "disk full (the file size limit was reached): nothing from this run was stored" in said
+    assert _state(db) == (seeded, [(seeded, "done"), (0, "running")])  # marked next time

@@ -19,6 +19,7 @@ process's open fails (read-only included). presswatch decides who owns the file 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
@@ -34,6 +35,8 @@ import duckdb
 
 from presswatch.schema import LATEST_VERSION, MIGRATIONS
 from presswatch.settings import MB, get_settings
+
+log = logging.getLogger(__name__)
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -162,7 +165,14 @@ def open_store(
         _check_schema(conn, target, read_only=read_only)
         if not read_only:
             migrate(conn)
-            fail_orphaned_runs(conn)
+            try:
+                fail_orphaned_runs(conn)
+            except duckdb.OutOfMemoryException:
+                raise
+            except duckdb.Error:
+                # Only a status, written again at the next open: with no room for it, the
+                # process's own first write meets the full disk and says so.
+                log.info("could not mark dead ingest runs failed", exc_info=True)
     except BaseException:
         conn.close()
         raise
