@@ -386,3 +386,26 @@ def test_no_room_to_mark_a_dead_run_failed(tmp_path: Path) -> None:
     said = " ".join(result.stderr.split())
     assert "disk full (the file size limit was reached): nothing from this run was stored" in said
     assert _state(db) == (seeded, [(seeded, "done"), (0, "running")])  # marked next time
+
+
+def test_failed_reindex_checkpoint_says_the_analysis_is_in_the_log(tmp_path: Path) -> None:
+    # The batches fit in the write-ahead log, but the database file may not grow: closing
+    # would swallow the failed checkpoint; reindex says the new analysis waits in the log.
+    db = tmp_path / "nocheckpoint.duckdb"
+    seeded = _seeded_db(db)
+    result = subprocess.run(
+        [sys.executable, "-m", "presswatch.cli", "reindex", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "250"},
+        preexec_fn=_limit_files(os.path.getsize(db)),
+    )
+    assert result.returncode == 1, result.stderr
+    said = " ".join(result.stderr.split())
+    assert "Traceback" not in said
+    assert (
+        "disk full (the file size limit was reached): the new analysis of every article is "
+        "stored in the database's write-ahead log" in said
+    ), said
+    assert _state(db)[0] == seeded
