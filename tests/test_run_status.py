@@ -161,3 +161,35 @@ def test_run_of_an_older_presswatch_is_failed(tmp_path: Path) -> None:
     conn.close()
     open_store(db).close()
     assert _runs(db) == [("failed", False)]
+
+
+DASHBOARD = """
+import sys, time
+from presswatch.store import shared_connection
+conn = shared_connection(sys.argv[1]).cursor()
+# As a CLI killed while it handed its batches to this dashboard leaves its run.
+conn.execute(
+    "INSERT INTO ingest_runs (run_id, run_key, started_at, origin, status) "
+    "VALUES (1, 'pid999999999-' || md5('dead'), now()::TIMESTAMP, 'cli', 'running')"
+)
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    status = conn.execute("SELECT status FROM ingest_runs").fetchall()[0][0]
+    if status != "running":
+        break
+    time.sleep(0.1)
+print(status)
+"""
+
+
+def test_running_dashboard_fails_a_run_whose_cli_died(tmp_path: Path) -> None:
+    db = tmp_path / "dashboard.duckdb"
+    out = subprocess.run(
+        [sys.executable, "-c", DASHBOARD, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "failed"  # without waiting for the next open
