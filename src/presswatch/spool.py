@@ -47,6 +47,8 @@ from presswatch.store import (
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
+# How long an exiting dashboard waits for the importer's current poll to end.
+EXIT_JOIN_SECONDS = 30.0
 # How long a CLI waits for a lock held by another writer that is not a dashboard.
 LOCK_WAIT_SECONDS = 600.0
 RESULT_WAIT_SECONDS = 600.0
@@ -237,19 +239,27 @@ def start_importer(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     _write_json_atomic(marker, {"pid": os.getpid()})
     atexit.register(lambda: marker.unlink(missing_ok=True))
     cursor = conn.cursor()
+    stop = threading.Event()
 
     def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 import_pending(cursor, db_path)
                 # A CLI killed while it spooled to this dashboard never ends its run.
                 fail_orphaned_runs(cursor)
             except Exception:
                 log.exception("spool importer failed; retrying")
-            time.sleep(POLL_SECONDS)
+            stop.wait(POLL_SECONDS)
+
+    def stop_at_exit() -> None:
+        # A daemon thread still inside DuckDB when the interpreter finalises is unwound
+        # through DuckDB's C++ frames, which aborts the process: let it finish its poll.
+        stop.set()
+        thread.join(timeout=EXIT_JOIN_SECONDS)
 
     thread = threading.Thread(target=loop, name="presswatch-spool-importer", daemon=True)
     thread.start()
+    atexit.register(stop_at_exit)
     _importers[db_path] = thread
 
 
