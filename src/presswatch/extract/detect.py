@@ -10,6 +10,8 @@ data files) then remove person names, US towns and the like, and decide ambiguou
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 import ahocorasick_rs
 
@@ -39,7 +41,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
 # Last characters of an amount before a currency unit: a digit, "million", "thousand", "of".
 _AMOUNT_LAST = frozenset("0123456789nNdDfF")
-KEEP, DROP, LOCAL, PERSON = 0, 1, 2, 3
 # Order of the mentions within one field (see Detector.detect).
 _SPAN_ORDER = attrgetter("start", "end", "kind")
 
@@ -51,6 +52,10 @@ class _Entry:
     signal: str
     flags: frozenset[str]
     form: str
+    # The rules that can decide about its hits, in order, in ordinary text and in a line
+    # written in capitals (see Detector._RULES).
+    rules: tuple[_Rule, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    caps_rules: tuple[_Rule, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -63,6 +68,33 @@ class _Hit:
     sentence: int = 0
     signal: str = ""
     caps: bool = False  # found in a line written in capitals
+
+
+class Verdict(enum.Enum):
+    """What the rules about one hit decide about it, and why (see Detector._verdict).
+
+    KEEP keeps the hit. A DROP_ verdict drops this hit only. US_TOWN and PERSON drop it and
+    also decide its form for the whole article (see Detector._hits).
+    """
+
+    KEEP = "kept"
+    DROP_HERITAGE = "ancestry, language or culture"  # "Irish heritage", "Mexican-American"
+    DROP_OTHER_SENSE = "the word in another sense"  # "Indian casinos", "LET US", lone "Sino"
+    DROP_CURRENCY_OR_TICKER = "a currency or a stock ticker"  # "US$", "<ROK>"
+    DROP_LOCAL_PLACE = "a street, district, road or US state"  # "Malta Road", "Little Italy"
+    DROP_NAME_OF_THING = "part of an organisation, business or ship name"  # "Bank of America"
+    DROP_CAPITAL_AS_PLACE = "a capital in a dateline, event or venue"  # "Paris Agreement"
+    DROP_PERSON_NAME = "part of a person's name"  # "Jordan Henderson", "Monica French"
+    US_TOWN = "a US town throughout the article"  # "Lebanon, Pa."
+    PERSON = "a person throughout the article"  # "Michael Jordan"
+
+
+# One rule about one hit: (detector, text, start, end, entry, in a capitalised line, title
+# in Title Case) -> a verdict, or None when the rule has nothing to say.
+_Rule = Callable[["Detector", str, int, int, _Entry, bool, bool], "Verdict | None"]
+# (Looking up an enum member costs a quarter of a microsecond on Python 3.11; KEEP is the
+# verdict of almost every hit.)
+_KEEP = Verdict.KEEP
 
 
 def _needs_boundary(ch: str) -> bool:
@@ -181,10 +213,25 @@ def _congo_republic_sense(article: str) -> bool:
     )
 
 
+def _window_start(start: int) -> int:
+    """Where the context rules start looking back: 40 characters before a hit."""
+    return start - 40 if start > 40 else 0
+
+
 def _cached(cache: dict[str, object], key: str, test: Callable[[str], bool], article: str) -> bool:
     if key not in cache:
         cache[key] = test(article)
     return bool(cache[key])
+
+
+def _with_rules(entry: _Entry) -> _Entry:
+    """The entry with the rules that concern its hits (each hit runs only those)."""
+    mine = [(rule, in_caps) for rule, concerns, in_caps in Detector._RULES if concerns(entry)]
+    return dataclasses.replace(
+        entry,
+        rules=tuple(rule for rule, _ in mine),
+        caps_rules=tuple(rule for rule, in_caps in mine if in_caps),
+    )
 
 
 class Detector:
@@ -194,7 +241,8 @@ class Detector:
         self.gazetteer = gazetteer
         self.watchlist = watchlist
         self._entries = [
-            _Entry(a.entity_id, a.kind, a.signal, a.flags, a.form) for a in gazetteer.aliases
+            _with_rules(_Entry(a.entity_id, a.kind, a.signal, a.flags, a.form))
+            for a in gazetteer.aliases
         ]
         self._build_automata()
         self._state_after = ctx.state_after_pattern(gazetteer.us_states)
@@ -295,199 +343,356 @@ class Detector:
                 last_end = -neg_end
         return selected
 
-    def _local_verdict(
+    # -- rules about one hit ------------------------------------------------------------
+    # Each rule looks at the words around one hit, grouped by theme, and returns a Verdict
+    # or None when it has nothing to say about the hit. Each starts with cheap tests on the
+    # entry and on single characters: most hits have a plain space or punctuation around
+    # them and need no regular expression at all.
+
+    def _verdict(
         self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
-    ) -> int:
-        """Rules that only look at the words around one hit: KEEP, DROP, LOCAL or PERSON."""
-        flags = entry.flags
+    ) -> Verdict:
+        """The first verdict of the entry's rules, in order; KEEP when none has one."""
+        for rule in entry.caps_rules if caps else entry.rules:
+            verdict = rule(self, text, start, end, entry, caps, title_case)
+            if verdict is not None:
+                return verdict
+        return _KEEP
+
+    def _compound_words(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A hyphen after a demonym or a prefix: ancestry, or the compound "Sino" needs."""
+        signal = entry.signal
         after = text[end : end + 1]
-        if after in _DASHES and entry.signal in ("demonym", "compound"):
+        if after in _DASHES:
             heritage = ctx.HERITAGE_SECOND.match(text, end)
             # A prefix ("Anglo-American", "Sino-Canadian") names two states or a company
             # (Anglo American plc) unless it is the plural noun: "Anglo-Americans".
             if heritage and (
                 heritage.group(0).endswith("s")
-                or (entry.signal == "demonym" and ctx.HERITAGE_AFTER.match(text, heritage.end()))
+                or (signal == "demonym" and ctx.HERITAGE_AFTER.match(text, heritage.end()))
             ):
-                return DROP  # "Mexican-American community", "Anglo-Americans" (ancestry)
-        if entry.signal == "compound":
+                return Verdict.DROP_HERITAGE  # "Mexican-American community", "Anglo-Americans"
+        if signal == "compound":
             # "Sino" counts only as the first part of a compound: "Sino-US", "Sino-African".
-            ok = after in _DASHES and text[end + 1 : end + 2].isalpha()
-            return KEEP if ok else DROP
-        if after == "$":  # US$, NZ$: a currency, not a mention
-            return DROP
+            if after in _DASHES and text[end + 1 : end + 2].isalpha():
+                return Verdict.KEEP
+            return Verdict.DROP_OTHER_SENSE
+        return None
+
+    def _currency_or_ticker(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A country code inside a currency or a stock ticker: "US$", "<ROK>"."""
+        after = text[end : end + 1]
+        if after == "$":  # US$, NZ$
+            return Verdict.DROP_CURRENCY_OR_TICKER
         if (
             after == " "
             # (cheap gate: an amount ends in a digit, "million"/"thousand" or "of")
             and text[start - 2 : start - 1] in _AMOUNT_LAST
             and text[start - 1 : start] == " "
             and ctx.CURRENCY_AFTER.match(text, end)
-            and ctx.AMOUNT_BEFORE.search(text, max(0, start - 40), start)
+            and ctx.AMOUNT_BEFORE.search(text, _window_start(start), start)
         ):
-            return DROP  # "20 billion US dollars": the unit of an amount, like US$
+            return Verdict.DROP_CURRENCY_OR_TICKER  # "20 billion US dollars", like US$
         if start > 0 and text[start - 1] == "<" and after == ">":
-            return DROP  # a stock ticker such as <ROK> in wire copy
-        lo = max(0, start - 40)
-        # Cheap one-character gates first: most hits have a plain space or punctuation
-        # around them and need no regular expression at all.
-        nxt = text[end + 1 : end + 2]
+            return Verdict.DROP_CURRENCY_OR_TICKER  # <ROK> in wire copy
+        return None
+
+    def _us_town_or_street(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A country or capital name that is a US town, a street or a district."""
+        after = text[end : end + 1]
         prev2 = text[start - 2 : start] if start >= 2 else ""
-        if entry.kind in ("country", "capital") and entry.signal in ("name", "capital"):
-            if after == ",":
-                state = self._state_after.match(text, end)
-                if state and not ctx.LIST_CONTINUES.match(text, state.end()):
-                    return LOCAL  # "Lebanon, Pa.", "Paris, Texas" (not "Guam, Alaska, Hawaii")
-            if prev2[:1] == "," and ctx.STRONG_LOCAL_BEFORE.search(text, lo, start):
-                return LOCAL  # "Locust St., Lebanon", "Joyce Glover, 22, Palestine"
-            if after == " ":
-                # (Most hits are followed by a word that can start none of these phrases.)
-                local_word = nxt in ctx.LOCAL_AFTER_INITIALS
-                if local_word and ctx.STRONG_LOCAL_AFTER.match(text, end):
-                    # A capital keeps its other mentions: "Beijing High School" is in Beijing.
-                    return LOCAL if entry.kind == "country" else DROP
-                if "us_town" in flags and ctx.TOWN_WORDS_AFTER.match(text, end):
-                    return LOCAL  # "a Palestine man", "Lebanon police"
-                if local_word and ctx.WEAK_LOCAL_AFTER.match(text, end):
-                    return DROP  # "Malta Road", "Beijing Road"
+        if after == ",":
+            state = self._state_after.match(text, end)
+            if state and not ctx.LIST_CONTINUES.match(text, state.end()):
+                # "Lebanon, Pa.", "Paris, Texas" (not "Guam, Alaska, Hawaii")
+                return Verdict.US_TOWN
+        if prev2[:1] == "," and ctx.STRONG_LOCAL_BEFORE.search(text, _window_start(start), start):
+            return Verdict.US_TOWN  # "Locust St., Lebanon", "Joyce Glover, 22, Palestine"
+        if after == " ":
+            # (Most hits are followed by a word that can start none of these phrases.)
+            local_word = text[end + 1 : end + 2] in ctx.LOCAL_AFTER_INITIALS
+            if local_word and ctx.STRONG_LOCAL_AFTER.match(text, end):
+                # A capital keeps its other mentions: "Beijing High School" is in Beijing.
+                return Verdict.US_TOWN if entry.kind == "country" else Verdict.DROP_LOCAL_PLACE
+            if "us_town" in entry.flags and ctx.TOWN_WORDS_AFTER.match(text, end):
+                return Verdict.US_TOWN  # "a Palestine man", "Lebanon police"
+            if local_word and ctx.WEAK_LOCAL_AFTER.match(text, end):
+                return Verdict.DROP_LOCAL_PLACE  # "Malta Road", "Beijing Road"
+        if (
+            entry.kind == "country"
+            and prev2[:1] == "f"
+            and text.endswith(ctx.TOWN_NAME_ENDINGS, _window_start(start), start - 1)
+            and ctx.TOWN_NAME_BEFORE.search(text, _window_start(start), start)
+        ):
+            return Verdict.US_TOWN  # "City of Turkey"
+        if "us_town" in entry.flags and prev2 in ("f ", "n "):
+            verdict = self._us_town_before(text, _window_start(start), start, end, entry)
+            if verdict is not None:
+                return verdict
+        if (
+            prev2 == "e "
+            and text.endswith("Little ", _window_start(start), start)
+            and ctx.NEIGHBOURHOOD_BEFORE.search(text, _window_start(start), start)
+        ):
+            return Verdict.DROP_LOCAL_PLACE  # "Little Italy"
+        return None
+
+    def _us_town_before(
+        self, text: str, lo: int, start: int, end: int, entry: _Entry
+    ) -> Verdict | None:
+        """Context before a name that is also a US town: "town of Malta", "Malta Road in Malta",
+        "Galen Miller of Palestine," (in a text that speaks of a county)."""
+        if text[start - 2 : start] == "f ":
+            if ctx.US_TOWN_NAME_BEFORE.search(text, lo, start):
+                return Verdict.US_TOWN  # "the town of Malta"
+            person = ctx.RESIDENT_OF_BEFORE.search(text, max(0, start - 60), start)
             if (
-                entry.kind == "country"
-                and prev2[:1] == "f"
-                and text.endswith(ctx.TOWN_NAME_ENDINGS, lo, start - 1)
-                and ctx.TOWN_NAME_BEFORE.search(text, lo, start)
+                person
+                and ctx.RESIDENT_OF_END.match(text, end)
+                and not any(
+                    w.lower() in ctx.TITLES
+                    or w.lower() in ctx.NOT_GIVEN_NAMES
+                    or w.lower() in ctx.INSTITUTION_WORDS
+                    or w in self._all_forms
+                    for w in person.groups()
+                )
+                and not ctx.TITLE_BEFORE.search(text, max(0, person.start() - 30), person.start())
+                and ctx.COUNTY_WORD.search(text)
             ):
-                return LOCAL  # "City of Turkey"
-            if "us_town" in flags and prev2 in ("f ", "n "):
-                verdict = self._us_town_verdict(text, lo, start, end, entry)
-                if verdict != KEEP:
-                    return verdict
-            if (
-                prev2 == "e "
-                and text.endswith("Little ", lo, start)
-                and ctx.NEIGHBOURHOOD_BEFORE.search(text, lo, start)
-            ):
-                return DROP  # "Little Italy"
-        if prev2[1:] == " " and prev2[:1].isupper() and ctx.SHIP_BEFORE.search(text, lo, start):
-            return DROP  # "USS Tripoli"
+                # Only this hit: "Fidel Castro of Cuba," may stand in a story that names
+                # Florida, and must not turn the article's other "Cuba"s into a town.
+                return Verdict.DROP_LOCAL_PLACE  # "Galen Miller of Palestine," (county news)
+        else:
+            road = ctx.ROAD_IN_BEFORE.search(text, lo, start)
+            if road and road.group(1) == entry.form:
+                return Verdict.US_TOWN  # "Malta Road in Malta"
+        return None
+
+    def _names_of_things(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """Part of the name of a ship, a business or an organisation."""
+        after = text[end : end + 1]
+        prev2 = text[start - 2 : start] if start >= 2 else ""
+        signal = entry.signal
+        if (
+            prev2[1:] == " "
+            and prev2[:1].isupper()
+            and ctx.SHIP_BEFORE.search(text, _window_start(start), start)
+        ):
+            return Verdict.DROP_NAME_OF_THING  # "USS Tripoli"
         if (
             prev2 == "s "
             and entry.kind == "country"
-            and entry.signal == "name"
+            and signal == "name"
             and text[start - 3 : start - 2] in ("'", "\u2019")
             and after == " "
         ):
-            owner = ctx.POSSESSOR_BEFORE.search(text, lo, start)
+            owner = ctx.POSSESSOR_BEFORE.search(text, _window_start(start), start)
             if (
                 owner
                 and owner.group(1) not in self._all_forms
                 and ctx.SMALL_BUSINESS_AFTER.match(text, end)
             ):
-                return DROP  # "Henry's Turkey Service": a business name
-        if entry.kind == "capital":
-            # A capital stands for its state only when the state acts or speaks ("Beijing
-            # said"). In a dateline or in the name of an event, document or venue held in
-            # the city it is a place. The detector has no place kind and drops capitals
-            # used as places ("Beijing Road", "Beijing High School"), so these hits are
-            # dropped the same way, each alone: "Beijing Xiangshan Forum" says nothing
-            # about the next "Beijing said".
-            if after and after in ", (\u2014\u2013" and self._dateline(text, start, end):
-                return DROP  # "Xinhua News Agency, Beijing, December 29", "MOSCOW, March 5 -"
-            if after == " " and (nxt.isupper() or nxt.isdigit()):
-                if caps:
-                    event = self._event_adjacent_caps.match(text, end)
-                else:
-                    head = self._event_adjacent if title_case else self._event_after
-                    event = head.match(text, end)
-                if event:
-                    return DROP  # "Beijing Xiangshan Forum", "Paris Agreement"
-        if entry.signal in ("name", "demonym", "capital"):
-            org_like = nxt.isupper() or text.startswith(("and ", "& "), end + 1)
+                return Verdict.DROP_NAME_OF_THING  # "Henry's Turkey Service"
+        if signal in ("name", "demonym", "capital") and after == " ":
+            org_like = text[end + 1 : end + 2].isupper() or text.startswith(("and ", "& "), end + 1)
             heads = ctx.ORGANISATION_AFTER_CAPS if caps else ctx.ORGANISATION_AFTER
-            if after == " " and org_like and heads.match(text, end):
-                return DROP  # "American Diabetes Association", "British Airways", "Whitehall Corp"
-        if entry.signal == "abbreviation" and entry.entity_id == "US":
-            if ctx.US_HIGHWAY_AFTER.match(text, end):
-                return DROP  # "US-24", "U.S. Highway 82"
-            if caps and ctx.CAPS_PRONOUN_BEFORE.search(text, lo, start):
-                return DROP  # "LET US" in a capitalised headline
-        if "needs_the" in flags and text[max(0, start - 4) : start].lower() != "the ":
-            return DROP
+            if org_like and heads.match(text, end):
+                # "American Diabetes Association", "British Airways", "Whitehall Corp"
+                return Verdict.DROP_NAME_OF_THING
         if entry.form == "America" and not title_case:
-            org = ctx.OF_ORGANISATION.search(text, lo, start)
+            org = ctx.OF_ORGANISATION.search(text, _window_start(start), start)
             if org and org.group(1).lower() not in ctx.NOT_ORGANISATION_HEADS:
                 if org.group(1).lower() not in ctx.NOT_GIVEN_NAMES:
-                    return DROP  # "Bank of America", "Boy Scouts of America"
-            if self._given_name_before(text, lo, start):
-                return DROP  # "Reserve America"
-        if caps:
-            return KEEP
-        if entry.signal == "demonym" and entry.form in ctx.LANGUAGES:
-            if (
-                ctx.LANGUAGE_AFTER.match(text, end)
-                or (
-                    # (the cheap anchored match first: the search tries every offset)
-                    ctx.LANGUAGE_END.match(text, end)
-                    and ctx.LANGUAGE_BEFORE.search(text, lo, start)
-                )
-                or (
-                    text.endswith(ctx.SCHOOL_WORDS, lo, start - 1)
-                    and ctx.SCHOOL_SUBJECT_BEFORE.search(text, lo, start)
-                )
-            ):
-                return DROP  # the language or the cuisine, not the country
-        if "native" in flags and (
+                    return Verdict.DROP_NAME_OF_THING  # "Bank of America", "Boy Scouts of America"
+            if self._given_name_before(text, _window_start(start), start):
+                return Verdict.DROP_NAME_OF_THING  # "Reserve America"
+        return None
+
+    def _capital_as_place(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A capital in a dateline or in the name of an event, document or venue.
+
+        A capital stands for its state only when the state acts or speaks ("Beijing said").
+        In a dateline or in the name of an event, document or venue held in the city it is
+        a place. The detector has no place kind and drops capitals used as places ("Beijing
+        Road", "Beijing High School"), so these hits are dropped the same way, each alone:
+        "Beijing Xiangshan Forum" says nothing about the next "Beijing said".
+        """
+        after = text[end : end + 1]
+        if after and after in ", (\u2014\u2013" and self._dateline(text, start, end):
+            return Verdict.DROP_CAPITAL_AS_PLACE  # "Xinhua News Agency, Beijing, December 29"
+        nxt = text[end + 1 : end + 2]
+        if after == " " and (nxt.isupper() or nxt.isdigit()):
+            if caps:
+                event = self._event_adjacent_caps.match(text, end)
+            else:
+                head = self._event_adjacent if title_case else self._event_after
+                event = head.match(text, end)
+            if event:
+                return Verdict.DROP_CAPITAL_AS_PLACE  # "Beijing Xiangshan Forum", "Paris Agreement"
+        return None
+
+    def _short_forms(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """Abbreviations and short names read otherwise: "US-24", "LET US", "Quad"."""
+        if entry.signal == "abbreviation" and entry.entity_id == "US":
+            if ctx.US_HIGHWAY_AFTER.match(text, end):
+                return Verdict.DROP_LOCAL_PLACE  # "US-24", "U.S. Highway 82"
+            if caps and ctx.CAPS_PRONOUN_BEFORE.search(text, _window_start(start), start):
+                return Verdict.DROP_OTHER_SENSE  # "LET US" in a capitalised headline
+        if "needs_the" in entry.flags and text[max(0, start - 4) : start].lower() != "the ":
+            return Verdict.DROP_OTHER_SENSE  # "Quad" without "the"
+        return None
+
+    def _language_or_culture(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A demonym for a language, a cuisine or a heritage, not the country."""
+        if entry.form in ctx.LANGUAGES and (
+            ctx.LANGUAGE_AFTER.match(text, end)
+            or (
+                # (the cheap anchored match first: the search tries every offset)
+                ctx.LANGUAGE_END.match(text, end)
+                and ctx.LANGUAGE_BEFORE.search(text, _window_start(start), start)
+            )
+            or (
+                text.endswith(ctx.SCHOOL_WORDS, _window_start(start), start - 1)
+                and ctx.SCHOOL_SUBJECT_BEFORE.search(text, _window_start(start), start)
+            )
+        ):
+            return Verdict.DROP_HERITAGE  # "speaks French", "French class"
+        if text[end : end + 1] == " " and ctx.CULTURE_AFTER.match(text, end):
+            return Verdict.DROP_HERITAGE  # "Irish heritage", "Italian food"
+        return None
+
+    def _native_american(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """ "Indian" for Native Americans, told by the words right around it."""
+        if (
             ctx.NATIVE_AFTER.match(text, end)
-            or ctx.RACE_NEIGHBOUR_BEFORE.search(text, lo, start)
+            or ctx.RACE_NEIGHBOUR_BEFORE.search(text, _window_start(start), start)
             or ctx.RACE_NEIGHBOUR_AFTER.match(text, end)
         ):
-            return DROP  # "Indian casinos", "Negro and Indian servants": Native Americans
-        if entry.signal == "demonym" and after == " " and ctx.CULTURE_AFTER.match(text, end):
-            return DROP  # "Irish heritage", "Italian food"
-        if entry.signal == "demonym" and " " not in entry.form:
-            if self._given_name_before(text, lo, start):
-                return DROP  # "Monica French", "Atakapa Indians"
-            if ctx.SPEECH_AFTER.match(text, end) and text[max(0, start - 4) : start] != "the ":
-                return DROP  # "French said" (a surname)
-        if (
-            entry.kind == "country"
-            and entry.signal == "name"
-            and after == " "
-            and nxt.isupper()
-            and " " not in entry.form
-            and "person" not in flags  # (those have the broader rule below)
-            and not title_case
-            and self._given_name_of_person(text, lo, start, end)
-        ):
-            return DROP  # "said Israel Marshall, product manager": only this hit
-        if entry.form == "Washington" and prev2 == ", ":
-            town = ctx.TOWN_COMMA_BEFORE.search(text, lo, start)
+            return Verdict.DROP_OTHER_SENSE  # "Indian casinos", "Negro and Indian servants"
+        return None
+
+    def _us_state(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """ "Washington" after a town and a comma is the state."""
+        if start >= 2 and text[start - 2 : start] == ", ":
+            town = ctx.TOWN_COMMA_BEFORE.search(text, _window_start(start), start)
             if town and town.group(1) not in self._all_forms:
-                return DROP  # "Seattle, Washington" (the state)
-        if "person" in flags and not title_case:  # in "Title Case" every word is capitalised
-            if self._given_name_before(text, lo, start, sentence_initial=True):
-                # A country name that is someone's surname is so for the whole article;
-                # a capital is not ("Air Berlin" says nothing about the next "Berlin").
-                return PERSON if entry.kind == "country" else DROP  # "Michael Jordan"
-            # "Prime Minister of Malta Joseph Muscat": after "of" a name follows the country.
-            surname = ctx.NAME_AFTER.match(text, end)
-            if surname and surname.group(1).lower() not in ctx.NOT_SURNAMES:
-                if text[max(0, start - 3) : start] != "of ":
-                    # Only this hit: "Paris Agreement" says nothing about the next "Paris".
-                    return DROP  # "Jordan Henderson", "Chad LaBumbard"
-            if text[start - 5 : start] == " and " and entry.kind == "country":
-                pair = ctx.SURNAME_AND_BEFORE.search(text, lo, start)
-                other = pair.group(2) if pair else ""
-                word_before = (pair.group(1) or "") if pair else ""
-                if (
-                    pair
-                    # not the end of a longer name: "West Bank and Jordan"
-                    and not (word_before[:1].isupper() and word_before.lower() not in ctx.OPENERS)
-                    and other not in self._all_forms
-                    and other.lower() not in ctx.NOT_GIVEN_NAMES
-                    and not self._state_anywhere.fullmatch(other)
-                    and ctx.DEED_AFTER.match(text, end)
-                ):
-                    return DROP  # "Brown and Jordan shot ...": two surnames doing something
-        return KEEP
+                return Verdict.DROP_LOCAL_PLACE  # "Seattle, Washington"
+        return None
+
+    def _demonym_surname(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A one-word demonym that is a surname: "Monica French", "French said"."""
+        if self._given_name_before(text, _window_start(start), start):
+            return Verdict.DROP_PERSON_NAME  # "Monica French", "Atakapa Indians"
+        if ctx.SPEECH_AFTER.match(text, end) and text[max(0, start - 4) : start] != "the ":
+            return Verdict.DROP_PERSON_NAME  # "French said"
+        return None
+
+    def _country_given_name(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A one-word country name that is a given name: "said Israel Marshall, manager"."""
+        if (
+            text[end : end + 1] == " "
+            and text[end + 1 : end + 2].isupper()
+            and not title_case
+            and self._given_name_of_person(text, _window_start(start), start, end)
+        ):
+            return Verdict.DROP_PERSON_NAME  # only this hit
+        return None
+
+    def _namesake(
+        self, text: str, start: int, end: int, entry: _Entry, caps: bool, title_case: bool
+    ) -> Verdict | None:
+        """A name flagged "person" (Jordan, Chad, Paris) used as a person's name."""
+        if title_case:  # in "Title Case" every word is capitalised
+            return None
+        lo = _window_start(start)
+        if self._given_name_before(text, lo, start, sentence_initial=True):
+            # A country name that is someone's surname is so for the whole article; a
+            # capital is not ("Air Berlin" says nothing about the next "Berlin").
+            return Verdict.PERSON if entry.kind == "country" else Verdict.DROP_PERSON_NAME
+        # "Prime Minister of Malta Joseph Muscat": after "of" a name follows the country.
+        surname = ctx.NAME_AFTER.match(text, end)
+        if surname and surname.group(1).lower() not in ctx.NOT_SURNAMES:
+            if text[max(0, start - 3) : start] != "of ":
+                # Only this hit: "Paris Agreement" says nothing about the next "Paris".
+                return Verdict.DROP_PERSON_NAME  # "Jordan Henderson", "Chad LaBumbard"
+        if text[start - 5 : start] == " and " and entry.kind == "country":
+            pair = ctx.SURNAME_AND_BEFORE.search(text, lo, start)
+            other = pair.group(2) if pair else ""
+            word_before = (pair.group(1) or "") if pair else ""
+            if (
+                pair
+                # not the end of a longer name: "West Bank and Jordan"
+                and not (word_before[:1].isupper() and word_before.lower() not in ctx.OPENERS)
+                and other not in self._all_forms
+                and other.lower() not in ctx.NOT_GIVEN_NAMES
+                and not self._state_anywhere.fullmatch(other)
+                and ctx.DEED_AFTER.match(text, end)
+            ):
+                return Verdict.DROP_PERSON_NAME  # "Brown and Jordan shot ...": two surnames
+        return None
+
+    # Each rule, the entries whose hits it concerns, and whether it runs in a line written in
+    # capitals. There every word is capitalised, so the rules that read a capital letter as
+    # the start of a name do not run. The order matters where a verdict is not a DROP:
+    # _compound_words may KEEP a prefix before any other rule sees it, and US_TOWN and
+    # PERSON decide the form for the whole article only when no rule before them dropped
+    # the hit alone.
+    _RULES: ClassVar[tuple[tuple[_Rule, Callable[[_Entry], bool], bool], ...]] = (
+        (_compound_words, lambda e: e.signal in ("demonym", "compound"), True),
+        (_currency_or_ticker, lambda e: True, True),
+        (
+            _us_town_or_street,
+            lambda e: e.kind in ("country", "capital") and e.signal in ("name", "capital"),
+            True,
+        ),
+        (_names_of_things, lambda e: True, True),
+        (_capital_as_place, lambda e: e.kind == "capital", True),
+        (
+            _short_forms,
+            lambda e: (
+                (e.signal == "abbreviation" and e.entity_id == "US") or "needs_the" in e.flags
+            ),
+            True,
+        ),
+        (_language_or_culture, lambda e: e.signal == "demonym", False),
+        (_native_american, lambda e: "native" in e.flags, False),
+        (_us_state, lambda e: e.form == "Washington", False),
+        (_demonym_surname, lambda e: e.signal == "demonym" and " " not in e.form, False),
+        (
+            # (names flagged "person" have the broader rule, _namesake)
+            _country_given_name,
+            lambda e: (
+                e.kind == "country"
+                and e.signal == "name"
+                and " " not in e.form
+                and "person" not in e.flags
+            ),
+            False,
+        ),
+        (_namesake, lambda e: "person" in e.flags, False),
+    )
 
     def _dateline(self, text: str, start: int, end: int) -> bool:
         """A capital opening a dateline: at the start of a line or sentence (or after a
@@ -518,35 +723,6 @@ class Detector:
         return bool(
             ctx.SPEAKER_END.match(text, name.end()) and ctx.SPEECH_BEFORE.search(text, lo, start)
         )
-
-    def _us_town_verdict(self, text: str, lo: int, start: int, end: int, entry: _Entry) -> int:
-        """Context before a name that is also a US town: "town of Malta", "Malta Road in Malta",
-        "Galen Miller of Palestine," (in a text that speaks of a county)."""
-        if text[start - 2 : start] == "f ":
-            if ctx.US_TOWN_NAME_BEFORE.search(text, lo, start):
-                return LOCAL  # "the town of Malta"
-            person = ctx.RESIDENT_OF_BEFORE.search(text, max(0, start - 60), start)
-            if (
-                person
-                and ctx.RESIDENT_OF_END.match(text, end)
-                and not any(
-                    w.lower() in ctx.TITLES
-                    or w.lower() in ctx.NOT_GIVEN_NAMES
-                    or w.lower() in ctx.INSTITUTION_WORDS
-                    or w in self._all_forms
-                    for w in person.groups()
-                )
-                and not ctx.TITLE_BEFORE.search(text, max(0, person.start() - 30), person.start())
-                and ctx.COUNTY_WORD.search(text)
-            ):
-                # Only this hit: "Fidel Castro of Cuba," may stand in a story that names
-                # Florida, and must not turn the article's other "Cuba"s into a town.
-                return DROP  # "Galen Miller of Palestine," in a county news story
-        else:
-            road = ctx.ROAD_IN_BEFORE.search(text, lo, start)
-            if road and road.group(1) == entry.form:
-                return LOCAL  # "Malta Road in Malta"
-        return KEEP
 
     @staticmethod
     def _defines_other_acronym(
@@ -602,12 +778,12 @@ class Detector:
             if entry.signal == "abbreviation" and text[start - 1 : start] == "(":
                 if self._defines_other_acronym(text, start, end, entry, hits):
                     continue
-            verdict = self._local_verdict(text, start, end, entry, caps, title_case)
-            if verdict == LOCAL:
-                local_forms.add(entry.form)
-            elif verdict == PERSON:
-                person_forms.add(entry.form)
-            if verdict != KEEP:
+            verdict = self._verdict(text, start, end, entry, caps, title_case)
+            if verdict is not _KEEP:
+                if verdict is Verdict.US_TOWN:
+                    local_forms.add(entry.form)
+                elif verdict is Verdict.PERSON:
+                    person_forms.add(entry.form)
                 continue
             sentence = 0 if field == "title" else sentence_number(starts, start)
             hits.append(
