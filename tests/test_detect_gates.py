@@ -49,7 +49,8 @@ def test_caps_lines_equal_the_reference(pieces: list[str]) -> None:
 
 
 def test_gate_word_lists_build_the_patterns() -> None:
-    # The gates in the detector's rules (Detector._RULES) test these lists instead of running the patterns.
+    # The gates in the detector's rules (Detector._RULES) test these lists instead of
+    # running the patterns.
     for word in ctx.STRONG_LOCAL_AFTER_WORDS + ctx.WEAK_LOCAL_AFTER_WORDS:
         assert ctx.STRONG_LOCAL_AFTER.match(" " + word) or ctx.WEAK_LOCAL_AFTER.match(" " + word)
         assert word[0] in ctx.LOCAL_AFTER_INITIALS
