@@ -80,20 +80,20 @@ class Verdict(enum.Enum):
     KEEP = "kept"
     DROP_HERITAGE = "ancestry, language or culture"  # "Irish heritage", "Mexican-American"
     DROP_OTHER_SENSE = "the word in another sense"  # "Indian casinos", "LET US", lone "Sino"
-    DROP_CURRENCY_OR_TICKER = "a currency or a stock ticker"  # "US$", "<ROK>"
+    DROP_CURRENCY_OR_TICKER = "a currency or a stock ticker"  # "UK$", "<ROK>"
     DROP_LOCAL_PLACE = "a street, district, road or US state"  # "Malta Road", "Little Italy"
-    DROP_NAME_OF_THING = "part of an organisation, business or ship name"  # "Bank of America"
+    DROP_NAME_OF_THING = "part of an organisation, business or ship name"  # "British Airways"
     DROP_CAPITAL_AS_PLACE = "a capital in a dateline, event or venue"  # "Paris Agreement"
     DROP_PERSON_NAME = "part of a person's name"  # "Jordan Henderson", "Monica French"
     US_TOWN = "a US town throughout the article"  # "Lebanon, Pa."
-    PERSON = "a person throughout the article"  # "Michael Jordan"
+    PERSON = "a person throughout the article"  # "Kelvin Jordan", then "Jordan said"
 
 
 # One rule about one hit: (detector, text, start, end, entry, in a capitalised line, title
 # in Title Case) -> a verdict, or None when the rule has nothing to say.
 _Rule = Callable[["Detector", str, int, int, _Entry, bool, bool], "Verdict | None"]
-# (Looking up an enum member costs a quarter of a microsecond on Python 3.11; KEEP is the
-# verdict of almost every hit.)
+# (Looking up an enum member runs Python code on Python 3.11: KEEP, the verdict of almost
+# every hit, is looked up once here.)
 _KEEP = Verdict.KEEP
 
 
@@ -344,9 +344,10 @@ class Detector:
         return selected
 
     # -- rules about one hit ------------------------------------------------------------
-    # Each rule looks at the words around one hit, grouped by theme, and returns a Verdict
-    # or None when it has nothing to say about the hit. Each starts with cheap tests on the
-    # entry and on single characters: most hits have a plain space or punctuation around
+    # Each rule looks at the words around one hit, one theme per rule, and returns a
+    # Verdict, or None when it has nothing to say about the hit. _RULES says which entries
+    # each rule concerns, so a hit runs only those rules. Inside a rule, cheap tests on
+    # single characters come first: most hits have a plain space or punctuation around
     # them and need no regular expression at all.
 
     def _verdict(
