@@ -14,5 +14,6 @@ def test_run_time_is_not_rounded_up_to_the_sampling_interval() -> None:
     )
     assert result.returncode == 0
     # The process lives ~0.3 s plus interpreter start-up; a loop that noticed the exit
-    # only when its 5 s sleep ended would report 5 s or more.
-    assert 0.3 <= result.seconds < 2.5
+    # only when its 5 s sleep ended would report 5 s or more. The bound sits just under
+    # that, not near the expected figure, so a slow start-up on a busy machine passes.
+    assert 0.3 <= result.seconds < 4.5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -71,12 +70,14 @@ def test_wildcard_in_the_middle_and_at_the_start() -> None:
     assert spans(["*-led"], text) == ["US-led", "UN-led"]
 
 
-def test_leading_wildcard_takes_the_whole_hyphenated_word_in_linear_time() -> None:
+def test_leading_wildcard_takes_the_whole_hyphenated_word() -> None:
+    # Linear time on such texts is checked by `bench/bench_detect.py --watchlist-only --check`.
     assert spans(["*-led"], "the anti-US-led coalition") == ["anti-US-led"]
-    hostile = "a-" * 200_000  # quadratic if every hyphen started a new attempt
-    started = time.perf_counter()
+    hostile = "a-" * 5_000
     assert spans(["*-led"], hostile) == []
-    assert time.perf_counter() - started < 2.0
+    assert spans(["*-led"], hostile + " US-led") == ["US-led"]
+    assert spans(["*-led"], hostile + "led") == [hostile + "led"]
+    assert spans(["*-led"], "x" + hostile + "led, UN-led") == ["x" + hostile + "led", "UN-led"]
 
 
 def test_regex_pattern_is_case_insensitive_and_not_word_wrapped() -> None:
