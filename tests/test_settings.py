@@ -210,6 +210,17 @@ def test_paths_are_taken_as_given(clean_env: pytest.MonkeyPatch, tmp_path: Path,
     assert getattr(get_settings(), field) == Path("rel/x.duckdb")
 
 
+@pytest.mark.parametrize("name", sorted(PATHS))
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_an_empty_path_means_the_default(
+    clean_env: pytest.MonkeyPatch, name: str, blank: str
+) -> None:
+    # PRESSWATCH_DB="" must not become Path("."), the current folder.
+    field, default = PATHS[name]
+    clean_env.setenv(name, blank)
+    assert getattr(get_settings(), field) == default
+
+
 def test_settings_are_read_at_each_call_and_frozen(clean_env: pytest.MonkeyPatch) -> None:
     first = get_settings()
     clean_env.setenv("PRESSWATCH_MAX_ARCHIVE_ENTRIES", "9")

@@ -18,6 +18,14 @@ class SettingsError(ValueError):
     """A PRESSWATCH_* variable has a value presswatch cannot use; the message names it."""
 
 
+def _env_path(name: str, default: Path) -> Path:
+    # A blank value means the default, as for numbers: Path("") would be the current folder.
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return Path(raw)
+
+
 def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -56,10 +64,8 @@ class Settings:
     def from_env(cls) -> Settings:
         """Read settings from the environment, with defaults for a local install."""
         return cls(
-            db_path=Path(os.environ.get("PRESSWATCH_DB", DATA_DIR / "presswatch.duckdb")),
-            watchlist_path=Path(
-                os.environ.get("PRESSWATCH_WATCHLISTS", DATA_DIR / "watchlists.toml")
-            ),
+            db_path=_env_path("PRESSWATCH_DB", DATA_DIR / "presswatch.duckdb"),
+            watchlist_path=_env_path("PRESSWATCH_WATCHLISTS", DATA_DIR / "watchlists.toml"),
             max_file_bytes=_env_int("PRESSWATCH_MAX_FILE_MB", 200) * MB,
             max_upload_bytes=_env_int("PRESSWATCH_MAX_UPLOAD_MB", 200) * MB,
             max_archive_total_bytes=_env_int("PRESSWATCH_MAX_ARCHIVE_MB", 2048) * MB,
