@@ -49,7 +49,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpora import REPO_ROOT, corpora_dir
 
-from presswatch.stories import Article, find_stories, normalise
+from presswatch.stories import Article, compare, find_stories, normalise, shingles
+from presswatch.stories.text import K
 
 FLOORS_PATH = REPO_ROOT / "bench" / "story_floors.json"
 REPORT_PATH = REPO_ROOT / "bench" / "results" / "story_report.txt"
@@ -357,10 +358,10 @@ def score(items: Sequence[Item], predicted: dict[int, int]) -> Result:
     return Result(scores, wrong, len(items))
 
 
-def evaluate(root: Path | None = None, seed: int = 13) -> Result:
+def evaluate(root: Path | None = None, seed: int = 13, k: int = K) -> Result:
     items = build(root or corpora_dir(), seed)
     start = time.perf_counter()
-    predicted = find_stories([Article(i.id, i.source, i.text) for i in items])
+    predicted = find_stories([Article(i.id, i.source, i.text) for i in items], k)
     seconds = time.perf_counter() - start
     result = score(items, predicted)
     result.seconds = seconds
@@ -389,6 +390,30 @@ def below_floors(scores: dict[str, Score], floors: dict[str, dict[str, float]]) 
     return failures
 
 
+def margins(items: Sequence[Item], k: int = K) -> dict[str, tuple[str, float, float, float]]:
+    """How close the calls are, without boilerplate statistics: per copy kind the lowest
+    (containment, Jaccard, lead) of an (original, copy) pair, per negative set the highest
+    of any two of its documents (within one source for the boilerplate set)."""
+    sets = {item.id: shingles(item.text, k) for item in items}
+    out: dict[str, tuple[str, float, float, float]] = {}
+    first = {i.story: i for i in items if i.kind == "original"}
+    for kind in COPY_KINDS:
+        verdicts = [compare(sets[first[i.story].id], sets[i.id]) for i in items if i.kind == kind]
+        low = min(verdicts, key=lambda v: v.containment)
+        out[kind] = ("min", low.containment, min(v.jaccard for v in verdicts), low.lead)
+    for name in NEGATIVE_SETS:
+        members = [i for i in items if i.kind == name]
+        verdicts = [
+            compare(sets[a.id], sets[b.id])
+            for a, b in combinations(members, 2)
+            if name != "un_consecutive_years" or a.title.split(":")[-1] == b.title.split(":")[-1]
+        ]
+        high = max(verdicts, key=lambda v: v.containment)
+        merged = sum(v.same for v in verdicts)
+        out[name] = ("max", high.containment, max(v.jaccard for v in verdicts), float(merged))
+    return out
+
+
 def _describe(item: Item) -> str:
     return f"{item.kind}:{item.story}#{item.id}"
 
@@ -399,13 +424,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 below the pinned floors")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--report", type=Path, default=REPORT_PATH)
+    parser.add_argument("--k", type=int, default=K, help=f"shingle length (default {K})")
+    parser.add_argument("--margins", action="store_true", help="print how close the calls are")
     args = parser.parse_args(argv)
     root = corpora_dir()
     if not root.is_dir():
         print(f"shared corpora not found at {root} (set PRESSWATCH_CORPORA)", file=sys.stderr)
         return 2
-    result = evaluate(root, args.seed)
-    print(f"{result.docs} documents, find_stories {result.seconds:.2f} s")
+    result = evaluate(root, args.seed, args.k)
+    print(f"{result.docs} documents, k={args.k}, find_stories {result.seconds:.2f} s")
     print(f"{'group':<22}{'precision':>10}{'recall':>9}{'pred.pairs':>12}{'true pairs':>12}")
     for group in GROUPS:
         s = result.scores[group]
@@ -416,6 +443,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         encoding="utf-8",
     )
     print(f"wrong pairs ({len(result.wrong)}): {args.report}")
+    if args.margins:
+        print("closest calls without boilerplate statistics (containment, Jaccard, lead):")
+        for group, (side, c, j, extra) in margins(build(root, args.seed), args.k).items():
+            tail = f"lead {extra:.3f}" if side == "min" else f"pairs merged {int(extra)}"
+            print(f"  {group:<22}{side} C {c:.3f}  J {j:.3f}  {tail}")
     if args.check:
         failures = below_floors(result.scores, load_floors())
         for failure in failures:

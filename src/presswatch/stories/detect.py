@@ -10,7 +10,7 @@ import numpy as np
 from presswatch.stories.assign import story_ids
 from presswatch.stories.check import Boilerplate, compare
 from presswatch.stories.minhash import U32, BandSpec, MinHasher, band_keys
-from presswatch.stories.text import U64, Shingles, shingles
+from presswatch.stories.text import U64, K, Shingles, shingles
 
 FULL_BANDS = BandSpec(bands=20, rows=3)
 LEAD_BANDS = BandSpec(bands=16, rows=2, first_band=FULL_BANDS.bands)
@@ -41,9 +41,9 @@ def _signatures(sets: list[U64]) -> U32:
     return HASHER.signatures(values, offsets)
 
 
-def sketch(texts: Sequence[str]) -> Sketches:
-    """Shingles and band keys for many texts at once."""
-    sets = [shingles(text) for text in texts]
+def sketch(texts: Sequence[str], k: int = K) -> Sketches:
+    """Shingles (of ``k`` words) and band keys for many texts at once."""
+    sets = [shingles(text, k) for text in texts]
     has = np.array([s.size > 0 for s in sets], dtype=bool)
     kept = [s for s in sets if s.size > 0]
     full = band_keys(_signatures([s.all for s in kept]), FULL_BANDS)
@@ -88,9 +88,9 @@ def same_story_edges(
     }
 
 
-def find_stories(articles: Sequence[Article]) -> dict[int, int]:
+def find_stories(articles: Sequence[Article], k: int = K) -> dict[int, int]:
     """Article id -> story id (the smallest article id of its story), all at once."""
-    sk = sketch([a.text for a in articles])
+    sk = sketch([a.text for a in articles], k)
     boilerplate = Boilerplate()
     for article, sh in zip(articles, sk.shingles, strict=True):
         boilerplate.add(article.source, sh)
