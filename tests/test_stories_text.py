@@ -12,6 +12,7 @@ from presswatch.stories.text import (
     normalise,
     shingle_hashes,
     shingles,
+    shingles_many,
     word_hash,
     word_hashes,
     words,
@@ -103,3 +104,22 @@ def test_shingle_set_is_sorted_and_distinct_and_lead_keeps_text_order() -> None:
     assert np.all(s.all[1:] > s.all[:-1])
     seq = shingle_hashes(word_hashes(text))
     assert np.array_equal(s.lead, seq[:LEAD_SHINGLES])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["the", "Talks", "ü", "\n", " ", "Home\n", "by admin\n", "x.", "中国"]),
+            max_size=40,
+        ).map("".join),
+        max_size=8,
+    ),
+    st.integers(1, 6),
+)
+def test_batch_shingles_equal_one_text_at_a_time(texts: list[str], k: int) -> None:
+    for alone, batched in zip(
+        [shingles(t, k) for t in texts], shingles_many(texts, k), strict=True
+    ):
+        assert np.array_equal(alone.all, batched.all)
+        assert np.array_equal(alone.lead, batched.lead)

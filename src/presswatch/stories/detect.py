@@ -10,7 +10,7 @@ import numpy as np
 from presswatch.stories.assign import story_ids
 from presswatch.stories.check import Boilerplate, compare
 from presswatch.stories.minhash import U32, BandSpec, MinHasher, band_keys
-from presswatch.stories.text import U64, K, Shingles, shingles
+from presswatch.stories.text import U64, K, Shingles, shingles_many
 
 FULL_BANDS = BandSpec(bands=20, rows=3)
 LEAD_BANDS = BandSpec(bands=16, rows=2, first_band=FULL_BANDS.bands)
@@ -43,7 +43,7 @@ def _signatures(sets: list[U64]) -> U32:
 
 def sketch(texts: Sequence[str], k: int = K) -> Sketches:
     """Shingles (of ``k`` words) and band keys for many texts at once."""
-    sets = [shingles(text, k) for text in texts]
+    sets = shingles_many(texts, k)
     has = np.array([s.size > 0 for s in sets], dtype=bool)
     kept = [s for s in sets if s.size > 0]
     full = band_keys(_signatures([s.all for s in kept]), FULL_BANDS)

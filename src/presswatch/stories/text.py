@@ -21,6 +21,7 @@ the whole per-article budget.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -182,3 +183,48 @@ def _sorted_set(values: U64) -> U64:
     if ordered.size < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def shingles_many(texts: Sequence[str], k: int = K, lead: int = LEAD_SHINGLES) -> list[Shingles]:
+    """``[shingles(t, k, lead) for t in texts]``, with the word and shingle hashing done once
+    for the whole batch (one buffer, the texts separated by newlines) instead of per text."""
+    encoded = [normalise(text).encode() for text in texts]
+    if not encoded:
+        return []
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    doc_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
+    blank = (data == _SPACE) | (data == _NEWLINE)
+    edges = np.diff(np.concatenate(([True], blank, [True])).view(np.int8))
+    starts = np.flatnonzero(edges == -1)
+    ends = np.flatnonzero(edges == 1)
+    prefix = np.zeros(data.size + 1, dtype=np.uint64)
+    np.cumsum(data * _powers_upto(_BASE, data.size), out=prefix[1:])
+    hashes = (prefix[ends] - prefix[starts]) * _powers_upto(_BASE_INVERSE, data.size)[starts]
+    docs = len(encoded)
+    doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
+    line_of = np.cumsum(data == _NEWLINE)[starts]
+    long_line = np.bincount(line_of)[line_of] > SHORT_LINE_WORDS
+    kept_per_doc = np.bincount(doc_of[long_line], minlength=docs)
+    keep = long_line | (kept_per_doc < K)[doc_of]
+    hashes, doc_of = hashes[keep], doc_of[keep]
+    words_per_doc = np.bincount(doc_of, minlength=docs)
+    word_starts = np.concatenate(([0], np.cumsum(words_per_doc)))
+    seq = np.zeros(0, dtype=np.uint64)
+    if hashes.size >= k:
+        n = hashes.size - k + 1
+        mixed = _finalise(hashes)
+        acc = mixed[:n].copy()
+        for j in range(1, k):
+            acc = acc * _MIX + mixed[j : j + n]
+        seq = _finalise(acc + np.uint64(k))
+    out = []
+    for d in range(docs):
+        count = int(words_per_doc[d])
+        if count < k:  # no full window: one shingle of all its words, as shingle_hashes
+            own = shingle_hashes(hashes[word_starts[d] : word_starts[d + 1]], k)
+        else:
+            own = seq[word_starts[d] : word_starts[d] + count - k + 1]
+        head = list(dict.fromkeys(own[: lead * 2].tolist()))[:lead]
+        out.append(Shingles(_sorted_set(own), np.array(head, dtype=np.uint64)))
+    return out
