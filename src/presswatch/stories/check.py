@@ -18,11 +18,11 @@ is evidence of nothing).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from presswatch.stories.text import U64, Shingles
 
@@ -90,6 +90,15 @@ def compare(
     return Verdict(float(j), float(c), overlap, same)
 
 
+def _counted(values: U64) -> tuple[U64, npt.NDArray[np.int64]]:
+    """Sorted distinct values and how often each occurs."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[firsts], np.diff(np.append(firsts, ordered.size))
+
+
 class Boilerplate:
     """Per-source document frequency of shingles; a source's boilerplate is every shingle
     found in at least ``min_articles`` of its distinct articles.
@@ -97,29 +106,49 @@ class Boilerplate:
     The counts are a sum over articles, so they are the same whatever order or batch size
     the articles came in; only the moment a shingle crosses the threshold depends on order
     (see the package docstring for how the integration keeps the partition independent).
+    Kept as sorted numpy arrays per source, updated a batch at a time.
     """
 
     def __init__(self, min_articles: int = BOILERPLATE_ARTICLES) -> None:
         self.min_articles = min_articles
-        self._counts: dict[str, Counter[int]] = {}
+        self._keys: dict[str, U64] = {}
+        self._counts: dict[str, npt.NDArray[np.int64]] = {}
         self._cache: dict[str, U64] = {}
 
     def add(self, source: str, shingles: Shingles) -> None:
         """Count one article (its distinct shingles) for ``source``."""
-        self._counts.setdefault(source, Counter()).update(shingles.all.tolist())
+        self.add_many(source, [shingles])
+
+    def add_many(self, source: str, articles: Sequence[Shingles]) -> None:
+        """Count several articles of one source."""
+        if not articles:
+            return
+        batch, seen = _counted(np.concatenate([a.all for a in articles]))
+        keys = self._keys.get(source, np.zeros(0, dtype=np.uint64))
+        counts = self._counts.get(source, np.zeros(0, dtype=np.int64)).copy()
+        at = np.searchsorted(keys, batch)
+        found = np.zeros(batch.size, dtype=bool)
+        if keys.size:
+            found = keys[np.minimum(at, keys.size - 1)] == batch
+        counts[at[found]] += seen[found]
+        self._keys[source] = np.insert(keys, at[~found], batch[~found])
+        self._counts[source] = np.insert(counts, at[~found], seen[~found])
         self._cache.pop(source, None)
 
     def add_all(self, items: Iterable[tuple[str, Shingles]]) -> None:
+        by_source: dict[str, list[Shingles]] = {}
         for source, shingles in items:
-            self.add(source, shingles)
+            by_source.setdefault(source, []).append(shingles)
+        for source, articles in by_source.items():
+            self.add_many(source, articles)
 
     def of(self, source: str) -> U64:
         """The sorted boilerplate shingles of ``source``."""
         cached = self._cache.get(source)
         if cached is None:
-            counts = self._counts.get(source, Counter())
-            common = [h for h, n in counts.items() if n >= self.min_articles]
-            cached = np.sort(np.array(common, dtype=np.uint64))
+            keys = self._keys.get(source, np.zeros(0, dtype=np.uint64))
+            counts = self._counts.get(source, np.zeros(0, dtype=np.int64))
+            cached = keys[counts >= self.min_articles]
             self._cache[source] = cached
         return cached
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -17,7 +18,7 @@ LEAD_BANDS = BandSpec(bands=16, rows=2, first_band=FULL_BANDS.bands)
 HASHER = MinHasher(max(FULL_BANDS.permutations, LEAD_BANDS.permutations))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sketches:
     """Shingle sets and band keys of a batch of texts, in input order. ``keys`` is
     documents x (FULL_BANDS.bands + LEAD_BANDS.bands); a text without a single word has
@@ -30,8 +31,11 @@ class Sketches:
     def keys_of(self, index: int) -> list[int]:
         if not self.has_keys[index]:
             return []
-        row = int(np.count_nonzero(self.has_keys[:index]))
-        return [int(k) for k in self.keys[row]]
+        return self.keys[self._rows[index]].tolist()
+
+    @cached_property
+    def _rows(self) -> np.ndarray:
+        return np.cumsum(self.has_keys) - 1
 
 
 def _signatures(sets: list[U64]) -> U32:
@@ -92,8 +96,7 @@ def find_stories(articles: Sequence[Article], k: int = K) -> dict[int, int]:
     """Article id -> story id (the smallest article id of its story), all at once."""
     sk = sketch([a.text for a in articles], k)
     boilerplate = Boilerplate()
-    for article, sh in zip(articles, sk.shingles, strict=True):
-        boilerplate.add(article.source, sh)
+    boilerplate.add_all((a.source, sh) for a, sh in zip(articles, sk.shingles, strict=True))
     pairs = _pairs_sharing_keys((a.id, sk.keys_of(i)) for i, a in enumerate(articles))
     edges = same_story_edges(
         pairs,
@@ -121,8 +124,8 @@ class IncrementalStories:
         sk = sketch([a.text for a in articles])
         sources = {a.source for a in articles}
         before = {s: self.boilerplate.of(s) for s in sources}
+        self.boilerplate.add_all((a.source, sk.shingles[i]) for i, a in enumerate(articles))
         for i, article in enumerate(articles):
-            self.boilerplate.add(article.source, sk.shingles[i])
             self.shingle_of[article.id] = sk.shingles[i]
             self.source_of[article.id] = article.source
         changed = {s for s in sources if not np.array_equal(before[s], self.boilerplate.of(s))}
