@@ -56,10 +56,11 @@ pytest: test-setup
 
 test: lint typecheck pytest
 
-# The accuracy gates (detection floors on the gold sets) are quick; the speed and memory
+# The accuracy gates (detection and story floors) are quick; the speed and memory
 # benchmarks take minutes each and are run one by one (bench/README.md).
 bench: setup
 	$(BIN)/python bench/eval_detection.py --check
+	$(BIN)/python bench/eval_stories.py --check
 	@echo "Speed and memory benchmarks: see bench/README.md (each takes --check)."
 
 clean:
