@@ -9,7 +9,9 @@ is evidence of a different story, so it is removed before shingling:
   apostrophes vanish, so ``U.S.`` and ``U. S.``, ``don’t`` and ``don't``, curly and straight
   quotes, en/em dashes and hyphens, ``…`` and ``...`` tokenise alike;
 - lines of at most ``SHORT_LINE_WORDS`` words (menus, bylines, "Share", "Read more") are
-  dropped, unless that would leave fewer than ``K`` words.
+  dropped, unless they end a sentence (". ! ?": the tail of a hard-wrapped paragraph, so
+  a copy whose lines were re-wrapped keeps its words) or that would leave fewer than ``K``
+  words.
 
 Shingle hashes are stable across processes and machines (64-bit polynomial hashes of the
 words' UTF-8 bytes, mixed by splitmix64's finaliser), so they can be stored and compared
@@ -49,6 +51,10 @@ _BASE = 0x100000001B3
 _BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _SPACE = 32
 _NEWLINE = 10
+# Sentence-final punctuation becomes this byte in normalised text: a word separator that
+# also tells a paragraph's last line from a menu line.
+STOP = "\x01"
+_STOP = 1
 
 
 @cache
@@ -63,22 +69,32 @@ def _table() -> dict[int, str | None]:
             table[code] = " "
     table[ord("\n")] = "\n"
     table[ord("\r")] = "\n"
+    for char in ".!?\u3002\uff01\uff1f":
+        table[ord(char)] = STOP
     for char in _APOSTROPHES + _INVISIBLE:
         table[ord(char)] = None
     return table
 
 
 def normalise(text: str) -> str:
-    """Text as matched: NFKC, punctuation as spaces, no apostrophes, casefolded; newlines
-    kept (they delimit the short lines :func:`words` drops)."""
+    """Text as matched: NFKC, sentence-final punctuation as ``STOP``, other punctuation as
+    spaces, no apostrophes, casefolded; newlines kept (they delimit the short lines
+    :func:`words` drops)."""
     return unicodedata.normalize("NFKC", text).translate(_table()).casefold()
 
 
 def words(text: str) -> list[str]:
     """Normalised words of ``text`` without its short (menu, byline) lines: the sequence
     :func:`word_hashes` hashes, written plainly (tests hold the two equal)."""
-    lines = [line.split() for line in normalise(text).split("\n")]
-    kept = [w for line in lines if len(line) > SHORT_LINE_WORDS for w in line]
+    raw = normalise(text).split("\n")
+    lines = [line.replace(STOP, " ").split() for line in raw]
+    ends = [line.rstrip(" ").endswith(STOP) for line in raw]
+    kept = [
+        w
+        for line, end in zip(lines, ends, strict=True)
+        if len(line) > SHORT_LINE_WORDS or end
+        for w in line
+    ]
     if len(kept) >= K:
         return kept
     return [w for line in lines for w in line]
@@ -110,12 +126,29 @@ def _powers_upto(base: int, n: int) -> U64:
     return table[:n]
 
 
+def _long_or_sentence_end(
+    data: npt.NDArray[np.uint8], line_of: npt.NDArray[np.int64]
+) -> np.ndarray:
+    """Per word (``line_of`` its line): is its line longer than SHORT_LINE_WORDS words, or
+    is the line's last non-space byte a STOP?"""
+    if line_of.size == 0:
+        return np.zeros(0, dtype=bool)
+    lines = int(np.count_nonzero(data == _NEWLINE)) + 1
+    long_line = np.bincount(line_of, minlength=lines)[line_of] > SHORT_LINE_WORDS
+    positions = np.arange(data.size)
+    last = np.maximum.accumulate(np.where(data != _SPACE, positions, -1))
+    ends = np.append(np.flatnonzero(data == _NEWLINE), data.size)  # one per line
+    before = np.where(ends > 0, last[np.maximum(ends - 1, 0)], -1)
+    ends_sentence = (before >= 0) & (data[np.maximum(before, 0)] == _STOP)
+    return long_line | ends_sentence[line_of]
+
+
 def word_hashes(text: str) -> U64:
     """``[word_hash(w) for w in words(text)]`` for a whole text at once, from prefix sums:
     prefix[i] = sum(byte_j * BASE**j, j < i), so a word's hash is
     (prefix[end] - prefix[start]) * BASE**-start (BASE is odd, so invertible mod 2**64)."""
     data = np.frombuffer(normalise(text).encode(), dtype=np.uint8)
-    blank = (data == _SPACE) | (data == _NEWLINE)
+    blank = (data == _SPACE) | (data == _NEWLINE) | (data == _STOP)
     edges = np.diff(np.concatenate(([True], blank, [True])).view(np.int8))
     starts = np.flatnonzero(edges == -1)
     if starts.size == 0:
@@ -125,7 +158,7 @@ def word_hashes(text: str) -> U64:
     np.cumsum(data * _powers_upto(_BASE, data.size), out=prefix[1:])
     hashes = (prefix[ends] - prefix[starts]) * _powers_upto(_BASE_INVERSE, data.size)[starts]
     line_of = np.cumsum(data == _NEWLINE)[starts]
-    keep = np.bincount(line_of)[line_of] > SHORT_LINE_WORDS
+    keep = _long_or_sentence_end(data, line_of)
     if int(keep.sum()) >= K:
         return hashes[keep]
     return hashes
@@ -194,7 +227,7 @@ def shingles_many(texts: Sequence[str], k: int = K, lead: int = LEAD_SHINGLES) -
     lengths = np.array([len(e) for e in encoded], dtype=np.int64)
     doc_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
-    blank = (data == _SPACE) | (data == _NEWLINE)
+    blank = (data == _SPACE) | (data == _NEWLINE) | (data == _STOP)
     edges = np.diff(np.concatenate(([True], blank, [True])).view(np.int8))
     starts = np.flatnonzero(edges == -1)
     ends = np.flatnonzero(edges == 1)
@@ -204,7 +237,7 @@ def shingles_many(texts: Sequence[str], k: int = K, lead: int = LEAD_SHINGLES) -
     docs = len(encoded)
     doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
     line_of = np.cumsum(data == _NEWLINE)[starts]
-    long_line = np.bincount(line_of)[line_of] > SHORT_LINE_WORDS
+    long_line = _long_or_sentence_end(data, line_of)
     kept_per_doc = np.bincount(doc_of[long_line], minlength=docs)
     keep = long_line | (kept_per_doc < K)[doc_of]
     hashes, doc_of = hashes[keep], doc_of[keep]
