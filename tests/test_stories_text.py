@@ -71,6 +71,9 @@ def test_short_lines_are_dropped_unless_nothing_would_be_left() -> None:
                 "ＡＢ",
                 "…",
                 "中国",
+                ".",
+                '"',
+                "   ",
             ]
         ),
         max_size=80,
@@ -109,7 +112,9 @@ def test_shingle_set_is_sorted_and_distinct_and_lead_keeps_text_order() -> None:
 @given(
     st.lists(
         st.lists(
-            st.sampled_from(["the", "Talks", "ü", "\n", " ", "Home\n", "by admin\n", "x.", "中国"]),
+            st.sampled_from(
+                ["the", "Talks", "ü", "\n", " ", "Home\n", "by admin\n", "x.", "中国", ". "]
+            ),
             max_size=40,
         ).map("".join),
         max_size=8,

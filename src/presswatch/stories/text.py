@@ -55,6 +55,8 @@ _NEWLINE = 10
 # also tells a paragraph's last line from a menu line.
 STOP = "\x01"
 _STOP = 1
+# Spaces allowed after a line's STOP for the line to count as ending a sentence.
+TRAILING_SPACES = 3
 
 
 @cache
@@ -88,7 +90,10 @@ def words(text: str) -> list[str]:
     :func:`word_hashes` hashes, written plainly (tests hold the two equal)."""
     raw = normalise(text).split("\n")
     lines = [line.replace(STOP, " ").split() for line in raw]
-    ends = [line.rstrip(" ").endswith(STOP) for line in raw]
+    ends = [
+        line.rstrip(" ").endswith(STOP) and len(line) - len(line.rstrip(" ")) <= TRAILING_SPACES
+        for line in raw
+    ]
     kept = [
         w
         for line, end in zip(lines, ends, strict=True)
@@ -133,13 +138,21 @@ def _long_or_sentence_end(
     is the line's last non-space byte a STOP?"""
     if line_of.size == 0:
         return np.zeros(0, dtype=bool)
-    lines = int(np.count_nonzero(data == _NEWLINE)) + 1
-    long_line = np.bincount(line_of, minlength=lines)[line_of] > SHORT_LINE_WORDS
-    positions = np.arange(data.size)
-    last = np.maximum.accumulate(np.where(data != _SPACE, positions, -1))
-    ends = np.append(np.flatnonzero(data == _NEWLINE), data.size)  # one per line
-    before = np.where(ends > 0, last[np.maximum(ends - 1, 0)], -1)
-    ends_sentence = (before >= 0) & (data[np.maximum(before, 0)] == _STOP)
+    newlines = np.flatnonzero(data == _NEWLINE)
+    long_line = np.bincount(line_of, minlength=newlines.size + 1)[line_of] > SHORT_LINE_WORDS
+    # Look back from each line's end over at most TRAILING_SPACES spaces for a STOP (a
+    # closing quote or bracket after the full stop is a space by then). Work per line,
+    # not per byte.
+    ends = np.append(newlines, data.size)
+    line_starts = np.concatenate(([0], newlines + 1))
+    ends_sentence = np.zeros(ends.size, dtype=bool)
+    only_spaces = np.ones(ends.size, dtype=bool)
+    for back in range(1, TRAILING_SPACES + 2):
+        at = ends - back
+        inside = at >= line_starts
+        byte = data[np.maximum(at, 0)] if data.size else np.zeros(ends.size, dtype=np.uint8)
+        ends_sentence |= only_spaces & inside & (byte == _STOP)
+        only_spaces &= inside & (byte == _SPACE)
     return long_line | ends_sentence[line_of]
 
 
