@@ -6,9 +6,8 @@ Pipeline, per article (vectorised over a batch of articles where it matters):
 
 1. ``text.shingles_many``: normalised words (NFKC, casefold, punctuation/quotes/dashes/
    ellipses as blanks, lines of <= 4 words that end no sentence, i.e. menus and bylines,
-   dropped) -> K=5-word shingles as stable
-   uint64 hashes; the sorted set (8 bytes a shingle, the form to store for the check) and
-   the lead (first 48 distinct shingles).
+   dropped) -> K=5-word shingles as stable uint64 hashes; the sorted set (8 bytes a
+   shingle, the form to store for the check) and the lead (first 48 distinct shingles).
 2. ``minhash``: one MinHash signature per set, computed for many documents at once
    (MinHasher(60) = 60 uint32 values), over the full set and over the lead (its first 32
    permutations).
