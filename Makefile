@@ -56,12 +56,13 @@ pytest: test-setup
 
 test: lint typecheck pytest
 
-# The accuracy gates (detection floors on the gold sets) and two speed checks of a few
-# seconds each, judged by CPU time so a busy machine does not fail them: demo generation and
-# the watch-list matcher's linear time on hostile texts. The other speed and memory
+# The accuracy gates (detection and story floors on the gold sets) and two speed checks of a
+# few seconds each, judged by CPU time so a busy machine does not fail them: demo generation
+# and the watch-list matcher's linear time on hostile texts. The other speed and memory
 # benchmarks take minutes each and are run one by one (bench/README.md).
 bench: setup
 	$(BIN)/python bench/eval_detection.py --check
+	$(BIN)/python bench/eval_stories.py --check
 	$(BIN)/python bench/bench_demo.py --check
 	$(BIN)/python bench/bench_detect.py --watchlist-only --check
 	@echo "Speed and memory benchmarks: see bench/README.md (each takes --check)."
