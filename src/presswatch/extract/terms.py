@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
 from itertools import compress, islice, pairwise, repeat
 from operator import le
@@ -131,22 +130,9 @@ def _normalise_for_index(text: str) -> str:
     return text
 
 
-def load_stopwords(extra: Iterable[str] = ()) -> frozenset[str]:
-    """The stopwords of data/stopwords.txt plus ``extra`` (lower-cased, stripped)."""
-    base = _default_stopwords()
-    more = {w.strip().lower().translate(_NORMALISE) for w in extra if w and w.strip()}
-    return base | more if more else base
-
-
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens of ``text`` (no stopword removal, punctuation dropped)."""
     return [t for t in _TOKEN_RE.findall(text.lower().translate(_NORMALISE)) if t not in _BREAKERS]
-
-
-def index_tokens(text: str) -> list[str]:
-    """The tokens of ``text`` that the term index stores (stopwords and 1-char tokens removed)."""
-    stop = _default_stopwords()
-    return [t for t in tokenize(text) if t not in stop and 1 < len(t) <= MAX_TOKEN_CHARS]
 
 
 def is_indexed_word(token: str) -> bool:
