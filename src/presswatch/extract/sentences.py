@@ -100,10 +100,3 @@ def sentence_starts(text: str) -> list[int]:
 def sentence_number(starts: list[int], offset: int) -> int:
     """1-based number of the sentence containing ``offset``."""
     return bisect_right(starts, offset)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of ``text``, in order."""
-    starts = sentence_starts(text)
-    ends = [*starts[1:], len(text)]
-    return list(zip(starts, ends, strict=True))
