@@ -345,8 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if phase.startswith("first"):
                 for stale in (db, db.with_name(db.name + ".wal")):
                     stale.unlink(missing_ok=True)
-            # Reading smaps_rollup costs ~25 ms of CPU per round for three processes: at
-            # 0.2 s it would take ~7% of a core from the run being timed.
+            # Reading smaps_rollup for three processes costs CPU every round: polled every
+            # 0.2 s it would take a visible share of a core from the run being timed.
             res = run_measured(cmd, interval=1.0)
             if res.returncode != 0:
                 print(res.stderr_tail, file=sys.stderr)

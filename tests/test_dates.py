@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from presswatch.ingest.dates import (
+    _local_datetime,
     date_from_filename,
     find_date_in_text,
     find_dateline_date,
-    local_datetime,
     parse_date,
     stated_year,
 )
@@ -128,14 +128,14 @@ def test_default_year_completes_a_day_and_month() -> None:
     assert parse_date("February 29", default_year=2021) is None
 
 
-def test_local_datetime_gives_back_the_written_time() -> None:
+def test__local_datetime_gives_back_the_written_time() -> None:
     parsed = parse_date("Wed Nov 23, 2016 | 10:27am EST")
     assert parsed is not None
-    assert local_datetime(parsed) == datetime(2016, 11, 23, 10, 27)
+    assert _local_datetime(parsed) == datetime(2016, 11, 23, 10, 27)
     offset = parse_date("2022-12-29T23:30:00+08:00")
     assert offset is not None
     assert offset.value == datetime(2022, 12, 29, 15, 30)
-    assert local_datetime(offset) == datetime(2022, 12, 29, 23, 30)
+    assert _local_datetime(offset) == datetime(2022, 12, 29, 23, 30)
 
 
 DATELINES = [
@@ -235,7 +235,7 @@ def test_tr_news_date_raw_agreement(corpora_dir: Path) -> None:
             total += 1
             parsed = parse_date(record["date_raw"])
             # The gold date is the local calendar day as printed, not the UTC day.
-            if parsed and local_datetime(parsed).date().isoformat() == record["date"]:
+            if parsed and _local_datetime(parsed).date().isoformat() == record["date"]:
                 agree += 1
     assert total >= 100
     rate = agree / total
@@ -255,7 +255,7 @@ def test_cn_media_date_raw_agreement(corpora_dir: Path) -> None:
             total += 1
             parsed = parse_date(record["date_raw"])
             expected = record["datetime"].removesuffix("Z")
-            if parsed and local_datetime(parsed).isoformat() == expected:
+            if parsed and _local_datetime(parsed).isoformat() == expected:
                 agree += 1
     assert total >= 9000
     rate = agree / total

@@ -105,8 +105,8 @@ def test_replacement_characters_are_binary_data() -> None:
 
 @pytest.mark.corpora
 def test_corpus_texts_are_language(corpora_dir: Path) -> None:
-    # Every tenth record of every corpus (all 144k take about 90 s; a sample of each
-    # corpus's languages and styles keeps the suite quick).
+    # Every tenth record of every corpus (all 144k would slow the suite; a sample of each
+    # corpus's languages and styles is enough).
     failures = []
     for path in sorted(corpora_dir.glob("*/*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as f:

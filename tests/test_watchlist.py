@@ -10,12 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from presswatch.extract.watchlist import (
-    DEFAULT_PATH,
     WatchGroup,
     WatchlistMatcher,
     compile_pattern,
     load_watchlists,
-    save_watchlists,
 )
 
 
@@ -241,31 +239,8 @@ def test_bad_files_give_clear_messages(tmp_path: Path, body: str, message: str) 
     assert str(path) in str(info.value)
 
 
-def test_round_trip_save_and_load(tmp_path: Path) -> None:
-    groups = [
-        WatchGroup("Joint exercises", ("joint exercise*", "Maritime Joint-*", "Peace Mission")),
-        WatchGroup('Quotes "and" \\ slashes', ("it's", 'say "hi"', r"re:\d{4}-\d\d")),
-        WatchGroup("Unicode — ünïcødé", ("Türkiye–Syria", "tab\there")),
-    ]
-    path = tmp_path / "lists.toml"
-    save_watchlists(groups, path)
-    assert load_watchlists(path) == groups
-    assert "Pattern syntax" in path.read_text(encoding="utf-8")  # the docs travel with data
-    assert [p.name for p in tmp_path.iterdir()] == ["lists.toml"]  # no temp file left
-
-
-def test_save_refuses_invalid_groups_and_keeps_the_old_file(tmp_path: Path) -> None:
-    path = tmp_path / "lists.toml"
-    save_watchlists([WatchGroup("A", ("x",))], path)
-    before = path.read_bytes()
-    with pytest.raises(ValueError, match="empty group"):
-        save_watchlists([WatchGroup("B", ())], path)
-    assert path.read_bytes() == before
-
-
 def test_default_file_loads_with_the_documented_groups() -> None:
     groups = {g.label: g for g in load_watchlists()}
-    assert DEFAULT_PATH.name == "watchlists.toml"
     assert {"Joint exercises", "Arms control", "Peacekeeping", "Sanctions", "Military aid"} <= set(
         groups
     )
@@ -301,12 +276,3 @@ def test_fingerprint_is_stable_and_tracks_meaning() -> None:
     assert WatchlistMatcher([WatchGroup("A", ("x", "y*")), base[1]]).fingerprint() != fp
     assert WatchlistMatcher([WatchGroup("A2", ("x", "y")), base[1]]).fingerprint() != fp
     assert WatchlistMatcher(base[:1]).fingerprint() != fp
-
-
-def test_save_keeps_the_file_mode(tmp_path: Path) -> None:
-    path = tmp_path / "lists.toml"
-    save_watchlists([WatchGroup("A", ("x",))], path)
-    assert path.stat().st_mode & 0o777 == 0o644  # readable like any data file
-    path.chmod(0o600)
-    save_watchlists([WatchGroup("A", ("y",))], path)
-    assert path.stat().st_mode & 0o777 == 0o600

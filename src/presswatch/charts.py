@@ -271,7 +271,7 @@ def network_figure(
     traces: list[go.Scatter] = []
     vmax = max((e[2] for e in edges), default=1.0) or 1.0
     # edges in a few width classes, one trace each (None breaks the line between edges):
-    # a trace per edge costs ~4 ms in plotly, which a 15-country view multiplies by 105
+    # every trace has a fixed cost in plotly, which a 15-country view would multiply by 105
     classes = 4
     for k in range(classes):
         xs: list[float | None] = []
@@ -365,8 +365,8 @@ def wordcloud_png(
     skipped = [t for t in usable if not drawable(t)]
     for t in skipped:
         del usable[t]
-    # lay out at half size and draw at 2x: wordcloud's own advice for big images, about
-    # 3-4x faster than laying out the full canvas, with the same output size
+    # lay out at half size and draw at 2x: wordcloud's own advice for big images, several
+    # times faster than laying out the full canvas, with the same output size
     scale = 2 if width >= 400 and height >= 200 else 1
     cloud = WordCloud(
         width=width // scale,

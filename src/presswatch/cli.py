@@ -148,7 +148,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the synthetic demo corpus through the ingestion pipeline."""
-    from presswatch.demo import DEMO_NOTICE, generate_articles
+    from presswatch.demo import DEMO_NOTICE, DEMO_ORIGIN, generate_articles
     from presswatch.pipeline import run_pipeline
     from presswatch.spool import FileSink
 
@@ -166,7 +166,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 sink,
                 generate_articles(args.articles, seed=args.seed),
                 detector=detector,
-                origin="demo",
+                origin=DEMO_ORIGIN,
                 inputs=f"synthetic demo corpus, {args.articles:,} articles, seed {args.seed}",
                 progress=_on_progress(bar, task),
             )

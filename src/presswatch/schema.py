@@ -15,7 +15,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 run_key       VARCHAR NOT NULL UNIQUE,  -- chosen by the ingesting process
                 started_at    TIMESTAMP NOT NULL,
                 finished_at   TIMESTAMP,
-                origin        VARCHAR NOT NULL,      -- cli | upload | demo | spool
+                origin        VARCHAR NOT NULL,      -- cli | upload | demo
                 inputs        VARCHAR,               -- what was asked for, for display
                 files_read    INTEGER NOT NULL DEFAULT 0,
                 articles_seen INTEGER NOT NULL DEFAULT 0,

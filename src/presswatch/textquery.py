@@ -94,7 +94,6 @@ class ParsedQuery:
 
 
 _LEX_RE = re.compile(r'-?"[^"]*"?|\(|\)|[^\s()"]+')
-_OPERATORS = {"AND", "OR", "NOT"}
 
 
 def _lex(query: str) -> tuple[list[str], list[str]]:

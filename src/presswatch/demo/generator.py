@@ -367,7 +367,7 @@ class _Generator:
             lead = f"{month} {day.day}, {y} -- {lead}"
 
         # The body is a walk through the topic's sentence pool: templates are joined first
-        # and formatted once per pass (formatting sentence by sentence is 2x slower).
+        # and formatted once per pass (formatting sentence by sentence is much slower).
         target = self.length if self.length is not None else 900 + int(rnd() * 2100)
         pool = self.bodies[topic]
         sizes = self.body_sizes[topic]

@@ -10,7 +10,7 @@ from bisect import bisect_right
 #
 # The rule is written as one pattern per first character, because `re` finds a pattern that
 # starts with one literal character with a fast scan for that character, while a leading
-# class such as [.!?\n] is tested character by character (about 4x slower on prose).
+# class such as [.!?\n] is tested character by character (several times slower on prose).
 # Possessive quantifiers: the whitespace run is all-or-nothing anyway (what follows it must
 # not be whitespace), so there is nothing to backtrack into.
 _END = r"[\"'\u201d\u2019)\]]*+\s++(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
@@ -100,10 +100,3 @@ def sentence_starts(text: str) -> list[int]:
 def sentence_number(starts: list[int], offset: int) -> int:
     """1-based number of the sentence containing ``offset``."""
     return bisect_right(starts, offset)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of ``text``, in order."""
-    starts = sentence_starts(text)
-    ends = [*starts[1:], len(text)]
-    return list(zip(starts, ends, strict=True))

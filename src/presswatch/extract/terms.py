@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
 from itertools import compress, islice, pairwise, repeat
 from operator import le
@@ -63,7 +62,7 @@ _REPLACEMENTS = (
 # Frequent characters above U+00FF that play no part in a word, swapped for ASCII ones that
 # tokenise the same way: breakers for a comma (a breaker too, and never part of a word,
 # unlike "."), the rest for a space (a plain separator, as before). Once none is left, a
-# string is stored one byte per character and the tokeniser runs about a quarter faster.
+# string is stored one byte per character and the tokeniser runs faster.
 _TO_ASCII = (
     ("\u2014", ","),
     ("\u2013", ","),
@@ -82,7 +81,7 @@ _NORMALISE = str.maketrans(
 # group; a dotted acronym such as "u.s." continues the word), then punctuation that breaks
 # a phrase (returned as a one-character token, never indexed, so no bigram spans it).
 # Possessive quantifiers (++, *+) never give back what they matched: the same tokens, but
-# the engine skips backtracking it could never use (about a fifth faster on news text).
+# the engine skips backtracking it could never use (faster on news text).
 _TOKEN_RE = re.compile(
     r"([^\W_]++(?:-[^\W_]++|'(?!s\b)[^\W_]++)*+(?:\.(?:[^\W\d_]\.)++)?"
     r"|[.,;:!?()\"\u201c\u201d\u2014\u2013])(?:'s\b)?"
@@ -131,22 +130,9 @@ def _normalise_for_index(text: str) -> str:
     return text
 
 
-def load_stopwords(extra: Iterable[str] = ()) -> frozenset[str]:
-    """The stopwords of data/stopwords.txt plus ``extra`` (lower-cased, stripped)."""
-    base = _default_stopwords()
-    more = {w.strip().lower().translate(_NORMALISE) for w in extra if w and w.strip()}
-    return base | more if more else base
-
-
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens of ``text`` (no stopword removal, punctuation dropped)."""
     return [t for t in _TOKEN_RE.findall(text.lower().translate(_NORMALISE)) if t not in _BREAKERS]
-
-
-def index_tokens(text: str) -> list[str]:
-    """The tokens of ``text`` that the term index stores (stopwords and 1-char tokens removed)."""
-    stop = _default_stopwords()
-    return [t for t in tokenize(text) if t not in stop and 1 < len(t) <= MAX_TOKEN_CHARS]
 
 
 def is_indexed_word(token: str) -> bool:

@@ -1,16 +1,14 @@
 """Watch lists: user-defined terms, phrases, wildcards and regexes grouped under a label.
 
-The file format and pattern syntax are documented in ``FILE_HEADER`` (written at the top of
-every saved file, so the dashboard's edits keep the documentation with the data).
+The file format and pattern syntax are documented at the top of data/watchlists.toml, the
+file a user edits (then `presswatch reindex` applies it to the stored articles).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +21,7 @@ from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
 import ahocorasick_rs
 
-from presswatch.settings import DATA_DIR, get_settings
-
-DEFAULT_PATH = DATA_DIR / "watchlists.toml"
+from presswatch.settings import get_settings
 
 # Bump when the meaning of a pattern changes, so stored term mentions get re-indexed.
 SYNTAX_VERSION = 1
@@ -34,41 +30,10 @@ MAX_PATTERN_CHARS = 500
 # A regex literal run shorter than this is not used as an anchor (see _Compiled).
 _MIN_ANCHOR = 3
 
-FILE_HEADER = """\
-# presswatch watch lists: user-defined terms, grouped under a label.
-# Every match is stored as a "term" mention of its group, with the exact words and offsets.
-# After editing this file run `presswatch reindex` to apply it to the stored articles.
-#
-# Format: one [[group]] table per watch list, with exactly two keys:
-#   label    = "Joint exercises"            # unique, shown in the dashboard
-#   patterns = ["joint exercise*", ...]     # at least one
-#
-# Pattern syntax
-# - Plain terms and phrases match case-insensitively, as whole words: "exercise" matches
-#   "Exercise" and "exercise," but not "exercised" or "exercises" (use a wildcard for those).
-#   A hyphen or apostrophe ends a word, so "sanctions" also matches in "anti-sanctions" and
-#   "sanctions'".
-# - Spaces between words match any run of whitespace, including line breaks:
-#   "joint exercise" matches "joint\\n   exercise".
-# - `*` stands for any run (possibly empty) of letters, digits, underscores and hyphens:
-#   "joint exercise*" matches "joint exercises"; "Maritime Joint-*" matches
-#   "Maritime Joint-2022"; a leading one takes the whole hyphenated word ("*-led" matches
-#   "US-led" and "anti-US-led"). A pattern must contain at least one letter or digit.
-# - `re:` starts a raw Python regular expression, matched case-insensitively
-#   (write (?-i:...) for a case-sensitive part); e.g. 're:\\bexercise\\s+(?:Vostok|Zapad)\\b'.
-#   No word boundaries are added for you. To keep a pattern from freezing ingestion, a
-#   regex is rejected when it is longer than 200 characters, nests one repeat inside
-#   another (e.g. (a+)+), repeats a group that contains alternatives (e.g. (a|ab)*), uses
-#   a backreference, or can match empty text.
-# - Within one group, overlapping matches are resolved leftmost-longest: the match that
-#   starts first wins, and of those starting at the same place the longest. Different
-#   groups match independently (one phrase may count for two groups).
-"""
-
 
 @dataclass(frozen=True)
 class WatchGroup:
-    """One watch list: a label and its patterns (see FILE_HEADER for the syntax)."""
+    """One watch list: a label and its patterns (see data/watchlists.toml for the syntax)."""
 
     label: str
     patterns: tuple[str, ...]
@@ -331,61 +296,6 @@ def load_watchlists(path: Path | None = None) -> list[WatchGroup]:
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from exc
     return _validate(raw, str(path))
-
-
-def _toml_string(value: str) -> str:
-    """A TOML string literal: literal '...' when possible (readable regexes), else escaped."""
-    plain = all(ch == "\t" or (ch >= " " and ch != "\x7f") for ch in value)
-    if plain and "'" not in value:
-        return f"'{value}'"
-    out = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch < " " or ch == "\x7f":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def dump_watchlists(groups: Sequence[WatchGroup]) -> str:
-    """The TOML text of a watch-list file, with the syntax documentation on top."""
-    _validate({"group": [{"label": g.label, "patterns": list(g.patterns)} for g in groups]}, "")
-    lines = [FILE_HEADER]
-    for group in groups:
-        lines.append("[[group]]")
-        lines.append(f"label = {_toml_string(group.label)}")
-        lines.append("patterns = [")
-        lines.extend(f"  {_toml_string(pattern)}," for pattern in group.patterns)
-        lines.append("]")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def save_watchlists(groups: Sequence[WatchGroup], path: Path | None = None) -> None:
-    """Validate and write watch lists atomically (temp file in the same folder + os.replace)."""
-    path = get_settings().watchlist_path if path is None else Path(path)
-    text = dump_watchlists(groups)
-    # mkstemp creates the file 0600; keep the old file's mode (or a plain 0644) instead.
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 # --- matching -------------------------------------------------------------------------------

@@ -132,17 +132,6 @@ class LimitedReader(io.RawIOBase):
             super().close()
 
 
-def read_limited(stream: IO[bytes], budget: ArchiveBudget, compressed_size: int) -> bytes:
-    """All of ``stream`` through a LimitedReader (raises LimitExceeded past a limit)."""
-    limited = LimitedReader(stream, budget, compressed_size)
-    chunks: list[bytes] = []
-    while True:
-        chunk = limited.read(1024 * 1024)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 

@@ -122,8 +122,9 @@ def _finish(
 _OFFSET_LABEL_RE = re.compile(r"^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$")
 
 
-def local_datetime(parsed: ParsedDate) -> datetime:
-    """The value as the source wrote it (back in its own zone), e.g. for display."""
+def _local_datetime(parsed: ParsedDate) -> datetime:
+    """The value as the source wrote it (back in its own zone): the date tests check with it
+    that the stored UTC value and zone label together keep the written time."""
     if parsed.tz is None:
         return parsed.value
     label = parsed.tz

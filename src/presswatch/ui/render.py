@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -171,11 +171,6 @@ def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
-def text_html(text: str) -> str:
-    """Plain escaped text in a paragraph (for titles shown as headings)."""
-    return f"<p>{html.escape(text)}</p>"
-
-
 def fmt_date(value: object, precision: object = None) -> str:
     """The date to its precision ("2024", "Mar 2021", "2021-03-05"); '(undated)' if missing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
@@ -229,11 +224,3 @@ def period_label(period: object, granularity: str) -> str:
     if granularity == "week":
         return "week of " + ts.strftime("%Y-%m-%d")
     return ts.strftime("%Y-%m-%d")
-
-
-def join_names(names: Sequence[str]) -> str:
-    """Names joined as "A, B and C"."""
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]

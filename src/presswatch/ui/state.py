@@ -358,15 +358,6 @@ def parse_int(lo: int, hi: int) -> Callable[[str], int | None]:
     return parse
 
 
-def parse_day(text: str) -> date | None:
-    """A parser for ``Options.hidden``: an ISO date."""
-    try:
-        value = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return value if 1800 <= value.year <= 2200 else None
-
-
 @dataclass
 class ViewState:
     """What the frame hands to the page: filters, options, notes and where to write them."""
