@@ -15,8 +15,8 @@ import pytest
 
 from presswatch.demo import DEMO_NOTICE, SOURCES, generate_articles
 from presswatch.extract.terms import index_tokens
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article
-from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
 
 
