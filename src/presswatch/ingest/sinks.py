@@ -162,7 +162,7 @@ class Sink:
 
 
 class ConnectionSink(Sink):
-    """Writes into a connection this process already owns (dashboard, demo, tests)."""
+    """Writes into a connection this process already owns (the dashboard's uploads, tests)."""
 
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
