@@ -166,8 +166,8 @@ STORE_ONLY_DRIVER = """
 import sys
 from pathlib import Path
 from presswatch.ingest.readers import ReadOptions
-from presswatch.pipeline import ingest_paths
-from presswatch.spool import FileSink
+from presswatch.ingest.pipeline import ingest_paths
+from presswatch.ingest.sinks import FileSink
 summary = ingest_paths(FileSink(Path(sys.argv[2])), [Path(sys.argv[1])], ReadOptions(),
                        analysis=False)
 sys.exit(0 if summary.articles_seen else 1)
@@ -180,11 +180,11 @@ def reference_ms_per_article(src: Path, n: int = 1000) -> float:
     A yardstick for the machine's speed at the moment, not a result: runs made at
     different times compare by articles/s multiplied by their reference.
     """
-    from presswatch.batch import build_batch
     from presswatch.extract import get_detector
+    from presswatch.ingest.analyse import analyse
     from presswatch.ingest.readers import ReadOptions, read_file
+    from presswatch.ingest.rows import build_batch
     from presswatch.models import Article
-    from presswatch.pipeline import analyse
 
     articles = [a for a in read_file(src, ReadOptions()) if isinstance(a, Article)][:n]
     detector = get_detector()

@@ -9,14 +9,14 @@ import streamlit as st
 
 from presswatch import queries
 from presswatch.filters import UNKNOWN_SOURCE
-from presswatch.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, supported_list
-from presswatch.pipeline import (
+from presswatch.ingest.pipeline import (
     IngestFailedError,
     IngestSummary,
     ProgressEvent,
     ingest_uploads,
     upload_fingerprints,
 )
+from presswatch.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, supported_list
 from presswatch.settings import MB, get_settings
 from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import connection, served_read_only

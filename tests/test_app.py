@@ -31,8 +31,8 @@ from _readonly import unwritable
 from streamlit.testing.v1 import AppTest
 
 from presswatch.filters import Filters
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article, ParsedDate
-from presswatch.pipeline import ingest_articles
 from presswatch.schema import LATEST_VERSION
 from presswatch.settings import MIN_MEMORY_MB
 from presswatch.store import open_store

@@ -19,9 +19,10 @@ import duckdb
 import pytest
 from _readonly import unwritable
 
+from presswatch.ingest.sinks import waiting_for
 from presswatch.schema import LATEST_VERSION
 from presswatch.settings import MIN_MEMORY_MB
-from presswatch.store import open_store, waiting_for
+from presswatch.store import open_store
 
 GOOD_TEXT = (
     "Ministers meet in Oslo – Nordic Defence Review\n\n"

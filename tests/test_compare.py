@@ -32,8 +32,8 @@ from streamlit.testing.v1 import AppTest
 
 from presswatch import charts, compare, export, queries
 from presswatch.filters import Filters
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article, ParsedDate
-from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -27,8 +27,8 @@ from streamlit.testing.v1 import AppTest
 
 from presswatch import queries as Q
 from presswatch.filters import Filters, KnownValues
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article, DatePrecision, ParsedDate
-from presswatch.pipeline import ingest_articles
 from presswatch.precision import period_last_day
 from presswatch.store import open_store, shared_connection
 

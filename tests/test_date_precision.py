@@ -22,8 +22,8 @@ from streamlit.testing.v1 import AppTest
 from presswatch import export
 from presswatch import queries as Q
 from presswatch.filters import Filters
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article, DatePrecision, ParsedDate
-from presswatch.pipeline import ingest_articles
 from presswatch.precision import date_label
 from presswatch.store import open_store, shared_connection
 from presswatch.ui.render import coarse_dates_note, fmt_date

@@ -14,8 +14,8 @@ import pytest
 
 from presswatch.demo import DEMO_NOTICE, SOURCES, generate_articles
 from presswatch.extract.terms import is_indexed_word, tokenize
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article
-from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
 
 

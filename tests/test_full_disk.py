@@ -22,9 +22,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from presswatch.ingest.pipeline import ingest_articles, ingest_uploads
 from presswatch.ingest.readers import ReadOptions
 from presswatch.models import Article
-from presswatch.pipeline import ingest_articles, ingest_uploads
 from presswatch.store import open_store
 
 MB = 1024 * 1024
@@ -272,7 +272,7 @@ def test_ingest_page_shows_a_full_disk_as_a_sentence(tmp_path: Path) -> None:
 
 def test_refused_write_in_process_keeps_the_summary(tmp_path: Path) -> None:
     # The in-process path the page uses: the error carries what was stored before it.
-    from presswatch.pipeline import IngestFailedError
+    from presswatch.ingest.pipeline import IngestFailedError
 
     db = tmp_path / "small.duckdb"
     conn = open_store(db)

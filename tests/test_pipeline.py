@@ -8,15 +8,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from presswatch import batch as batch_module
-from presswatch.models import Article, ParsedDate, Reject
-from presswatch.pipeline import (
-    ConnectionSink,
+from presswatch.ingest import write as write_module
+from presswatch.ingest.pipeline import (
     IngestFailedError,
     ingest_articles,
     reindex,
     run_pipeline,
 )
+from presswatch.ingest.sinks import ConnectionSink
+from presswatch.models import Article, ParsedDate, Reject
 from presswatch.store import data_version, open_store
 
 DAY = ParsedDate(datetime(2021, 3, 4), "day")
@@ -113,9 +113,9 @@ def test_reformatted_copy_is_a_duplicate(conn: duckdb.DuckDBPyConnection) -> Non
 def test_failed_batch_leaves_nothing_behind(
     conn: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = dict(batch_module._INSERT_DEPENDENT)
+    broken = dict(write_module._INSERT_DEPENDENT)
     broken["country_pairs"] = "INSERT INTO no_such_table SELECT * FROM b_rows"
-    monkeypatch.setattr(batch_module, "_INSERT_DEPENDENT", broken)
+    monkeypatch.setattr(write_module, "_INSERT_DEPENDENT", broken)
     with pytest.raises(IngestFailedError) as failed:
         ingest_articles(conn, _articles(), workers=1)
     assert isinstance(failed.value.__cause__, duckdb.Error)

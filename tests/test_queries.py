@@ -18,8 +18,8 @@ import pytest
 
 from presswatch import queries as Q
 from presswatch.filters import Filters
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article, ParsedDate
-from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
 
 

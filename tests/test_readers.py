@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from presswatch.ingest.pipeline import ingest_paths
 from presswatch.ingest.readers import (
     SUPPORTED_SUFFIXES,
     ReadOptions,
@@ -27,7 +28,6 @@ from presswatch.ingest.readers import (
     read_upload,
 )
 from presswatch.models import Article, ParsedDate, Reject
-from presswatch.pipeline import ingest_paths
 from presswatch.store import open_store
 
 STORY = (

@@ -10,12 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from presswatch import pipeline
-from presswatch.batch import AnalysedArticle
 from presswatch.extract import Detector
+from presswatch.ingest import analyse as analysis
+from presswatch.ingest.pipeline import ingest_articles, ingest_paths
 from presswatch.ingest.readers import ReadOptions
+from presswatch.ingest.rows import AnalysedArticle
 from presswatch.models import Article
-from presswatch.pipeline import ingest_articles, ingest_paths
 from presswatch.store import open_store
 
 GOOD = (
@@ -70,7 +70,7 @@ def _failing_analyse(real: object) -> object:
 def test_failing_analysis_of_one_article_is_its_reject(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    monkeypatch.setattr(pipeline, "analyse", _failing_analyse(pipeline.analyse))
+    monkeypatch.setattr(analysis, "analyse", _failing_analyse(analysis.analyse))
     # Above the pool threshold with two workers, so the forked workers' guard is tested too.
     lines = [f'{{"text": "Report {i}: Kenya and Ghana agreed on trade."}}\n' for i in range(450)]
     src = tmp_path / "many.jsonl"
@@ -89,9 +89,9 @@ def test_failing_analysis_of_one_article_is_its_reject(
 def test_rows_that_fail_leave_no_partial_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presswatch import batch
+    from presswatch.ingest import rows
 
-    real = batch.country_pairs
+    real = rows.country_pairs
 
     def pairs(mentions: list[object]) -> object:
         # Fails after the article row and its mentions were appended.
@@ -99,7 +99,7 @@ def test_rows_that_fail_leave_no_partial_rows(
             raise RuntimeError("pair table broken")
         return real(mentions)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "country_pairs", pairs)
+    monkeypatch.setattr(rows, "country_pairs", pairs)
     conn = open_store(tmp_path / "r.duckdb")
     articles = [
         Article(text="France and Germany met in Paris.", origin_file="a.txt"),

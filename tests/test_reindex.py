@@ -11,8 +11,8 @@ import pytest
 
 from presswatch import cli
 from presswatch.extract import Detector
+from presswatch.ingest.pipeline import ingest_articles, reindex
 from presswatch.models import Article, Mention
-from presswatch.pipeline import ingest_articles, reindex
 from presswatch.store import open_store
 
 

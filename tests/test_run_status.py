@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from presswatch.batch import RunInfo
 from presswatch.extract import get_detector
+from presswatch.ingest.analyse import Analyser
+from presswatch.ingest.sinks import import_pending, spool_batch
+from presswatch.ingest.write import RunInfo
 from presswatch.models import Article
-from presswatch.pipeline import Analyser
-from presswatch.spool import import_pending, spool_batch
 from presswatch.store import open_store
 
 ENV = {**os.environ, "COLUMNS": "200"}
@@ -165,8 +165,11 @@ def test_run_of_an_older_presswatch_is_failed(tmp_path: Path) -> None:
 
 DASHBOARD = """
 import sys, time
+from presswatch.ingest.sinks import start_importer, waiting_for
 from presswatch.store import shared_connection
-conn = shared_connection(sys.argv[1]).cursor()
+owner = shared_connection(sys.argv[1], ask=lambda: waiting_for(sys.argv[1]))
+start_importer(owner, sys.argv[1])  # as the dashboard does
+conn = owner.cursor()
 # As a CLI killed while it handed its batches to this dashboard leaves its run.
 conn.execute(
     "INSERT INTO ingest_runs (run_id, run_key, started_at, origin, status) "

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from presswatch import charts
 from presswatch.demo import generate_articles
-from presswatch.pipeline import ingest_articles
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.store import open_store
 from presswatch.ui import data
 

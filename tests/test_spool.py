@@ -11,22 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from presswatch.models import Article
-from presswatch.pipeline import run_pipeline
-from presswatch.spool import FileSink
-from presswatch.store import (
-    StoreLockedError,
-    _open_with_retry,
+from presswatch.ingest.pipeline import run_pipeline
+from presswatch.ingest.sinks import (
+    FileSink,
     dashboard_owner_pid,
-    open_store,
     someone_waiting,
     spool_dir,
+    waiting_for,
 )
+from presswatch.models import Article
+from presswatch.store import StoreLockedError, _open_with_retry, open_store
 
 OWNER = """
 import sys, time
+from presswatch.ingest.sinks import start_importer, waiting_for
 from presswatch.store import shared_connection
-shared_connection(sys.argv[1])
+start_importer(shared_connection(sys.argv[1], ask=lambda: waiting_for(sys.argv[1])), sys.argv[1])
 print("ready", flush=True)
 time.sleep(120)
 """
@@ -126,8 +126,8 @@ def test_interrupted_run_keeps_its_stored_batches(tmp_path: Path) -> None:
 HOLDER = """
 import sys, time
 from presswatch.models import Article
-from presswatch.pipeline import run_pipeline
-from presswatch.spool import FileSink
+from presswatch.ingest.pipeline import run_pipeline
+from presswatch.ingest.sinks import FileSink
 
 def slowly():
     for i in range(600):
@@ -155,7 +155,7 @@ def test_cli_keeps_the_file_until_a_dashboard_asks_for_it(tmp_path: Path) -> Non
         with pytest.raises(StoreLockedError):
             open_store(db)
         # ... until a dashboard asks for it: then it lets go after its current batch.
-        conn = _open_with_retry(str(db), wait_seconds=20)
+        conn = _open_with_retry(str(db), ask=lambda: waiting_for(db), wait_seconds=20)
         assert not (spool_dir(db) / f"waiting-{os.getpid()}").exists()  # we asked; done
         stored = conn.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         assert 0 < stored < 600

@@ -20,18 +20,19 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from presswatch.batch import RunInfo
 from presswatch.extract import get_detector
+from presswatch.ingest.analyse import Analyser
+from presswatch.ingest.sinks import import_pending, owner_file, spool_batch, spool_dir
+from presswatch.ingest.write import RunInfo
 from presswatch.models import Article, Reject
-from presswatch.pipeline import Analyser
-from presswatch.spool import import_pending, spool_batch
-from presswatch.store import open_store, owner_file, spool_dir
+from presswatch.store import open_store
 
 # Holds the file and says it imports the spool, but never does: the CLI's batches wait
 # for it until it is killed (what a dashboard killed before its next poll looks like).
 STALLED_DASHBOARD = """
 import json, os, sys, time
-from presswatch.store import open_store, owner_file
+from presswatch.ingest.sinks import owner_file
+from presswatch.store import open_store
 conn = open_store(sys.argv[1])
 owner_file(sys.argv[1]).parent.mkdir(parents=True, exist_ok=True)
 owner_file(sys.argv[1]).write_text(json.dumps({"pid": os.getpid()}))
@@ -138,7 +139,7 @@ def _spool_batches(db: Path, n: int, per_batch: int) -> RunInfo:
 IMPORTER = """
 import sys
 from pathlib import Path
-from presswatch import spool
+from presswatch.ingest import sinks as spool
 from presswatch.store import open_store
 
 db = Path(sys.argv[1])
@@ -252,8 +253,10 @@ def test_importer_removes_what_dead_cli_processes_left(tmp_path: Path) -> None:
 
 REAL_DASHBOARD = """
 import sys, time
+from presswatch.ingest.sinks import start_importer, waiting_for
 from presswatch.store import shared_connection
-shared_connection(sys.argv[1])  # owns the file and runs the spool importer
+# Owns the file and runs the spool importer, as the dashboard does.
+start_importer(shared_connection(sys.argv[1], ask=lambda: waiting_for(sys.argv[1])), sys.argv[1])
 print("ready", flush=True)
 time.sleep(300)
 """
@@ -302,8 +305,8 @@ def test_real_dashboard_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path)
 def test_dashboard_that_never_imports_fails_the_run_in_one_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presswatch import spool
-    from presswatch.pipeline import IngestFailedError, run_pipeline
+    from presswatch.ingest import sinks as spool
+    from presswatch.ingest.pipeline import IngestFailedError, run_pipeline
 
     db = tmp_path / "stalled.duckdb"
     open_store(db).close()

@@ -17,8 +17,8 @@ import pytest
 from presswatch import queries as Q
 from presswatch.extract.terms import article_terms
 from presswatch.filters import Filters
+from presswatch.ingest.pipeline import ingest_articles
 from presswatch.models import Article, ParsedDate
-from presswatch.pipeline import ingest_articles
 from presswatch.store import open_store
 
 

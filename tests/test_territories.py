@@ -13,9 +13,9 @@ from _readonly import unwritable
 from test_app import _day, build_db, frame_with, new_app, ok, page, unmd
 
 from presswatch import queries as Q
-from presswatch.batch import fill_entity_status
 from presswatch.extract.gazetteer import load_countries
 from presswatch.filters import Filters, describe
+from presswatch.ingest.write import fill_entity_status
 from presswatch.models import Article
 from presswatch.schema import LATEST_VERSION
 from presswatch.settings import DATA_DIR

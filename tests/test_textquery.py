@@ -210,8 +210,8 @@ def test_query_hits_equal_a_reference_regex_over_the_texts(texts: list[str], que
     from pathlib import Path
 
     from presswatch.filters import Filters
+    from presswatch.ingest.pipeline import ingest_articles
     from presswatch.models import Article
-    from presswatch.pipeline import ingest_articles
     from presswatch.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from presswatch.pipeline import BATCH_SIZE, IngestFailedError, IngestSummary, ProgressEvent
+from presswatch.ingest.pipeline import BATCH_SIZE, IngestFailedError, IngestSummary, ProgressEvent
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -112,9 +112,9 @@ def load_detector() -> Detector:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files, folders and archives."""
+    from presswatch.ingest.pipeline import ingest_paths
     from presswatch.ingest.readers import ReadOptions, parse_column_map
-    from presswatch.pipeline import ingest_paths
-    from presswatch.spool import FileSink
+    from presswatch.ingest.sinks import FileSink
 
     try:
         column_map = parse_column_map(args.map or [])
@@ -149,8 +149,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the synthetic demo corpus through the ingestion pipeline."""
     from presswatch.demo import DEMO_NOTICE, DEMO_ORIGIN, generate_articles
-    from presswatch.pipeline import run_pipeline
-    from presswatch.spool import FileSink
+    from presswatch.ingest.pipeline import run_pipeline
+    from presswatch.ingest.sinks import FileSink
 
     if not 1 <= args.articles <= 1_000_000:
         console.print("[red]--articles must be between 1 and 1,000,000")
@@ -179,7 +179,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Re-run detection (e.g. after editing watch lists) over every stored article."""
-    from presswatch.pipeline import ReindexFailedError, reindex
+    from presswatch.ingest.pipeline import ReindexFailedError, reindex
     from presswatch.store import (
         BULK_CHECKPOINT_MB,
         StoreLockedError,

@@ -135,8 +135,8 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
         2,
         "entities.status: state | territory | historic (countries.tsv), shown with the name",
-        # Filled by batch.refresh_entities (every ingest) or, for a file migrated here,
-        # by batch.fill_entity_status when the dashboard opens it.
+        # Filled by ingest.write.refresh_entities (every ingest) or, for a file migrated here,
+        # by ingest.write.fill_entity_status when the dashboard opens it.
         ["ALTER TABLE entities ADD COLUMN status VARCHAR"],
     ),
 ]

@@ -1,24 +1,16 @@
-"""DuckDB ownership: opening the file, migrations, and the single-writer rule.
+"""The database file: opening it, migrations, transactions, and waiting for the lock.
 
 DuckDB lets one process hold a database file read-write, and while it does every other
-process's open fails (read-only included). presswatch decides who owns the file here:
-
-* The served dashboard owns it for as long as it runs (``shared_connection``). Pages
-  and threads use their own cursor. A background importer in the same process loads
-  batches that a CLI ingest spooled while the dashboard held the file.
-* ``presswatch ingest`` opens the file read-write when it is free and keeps it for the
-  run (``spool.FileSink``), because every close makes DuckDB checkpoint. A dashboard (or
-  another writer) that finds the file locked leaves a marker (``waiting_for``), and the
-  CLI lets go after its current batch. When the dashboard holds it, the CLI still does
-  all the reading and detection itself, writes the finished batches to the spool folder
-  beside the database (``<db>.spool/``) and waits for the dashboard to import them, then
-  prints the same summary. New articles therefore appear in the running dashboard without
-  a restart, and nobody sees a lock error.
+process's open fails (read-only included). The served dashboard keeps one read-write
+connection for as long as it runs (``shared_connection``); ``presswatch ingest`` and
+``presswatch demo`` open the file when it is free (``open_when_free``) and keep it for the
+run. How the two hand the file and batches to each other (markers and the spool
+folder beside the database) is ``ingest.sinks``; this module imports nothing of presswatch
+but the schema and the settings.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -26,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,7 +142,7 @@ def open_store(
         if checkpoint_mb:
             config["checkpoint_threshold"] = f"{checkpoint_mb}MiB"
             # A bulk writer runs beside analysis workers that already use every core;
-            # DuckDB's own threads would only add contention (about 10% more CPU).
+            # DuckDB's own threads would only add contention.
             config["threads"] = 1
             config.setdefault("memory_limit", f"{get_settings().ingest_memory_bytes // MB}MiB")
         conn = duckdb.connect(target, read_only=read_only, config=config)
@@ -368,72 +360,53 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-# --- spooling: how a CLI ingest hands batches to the dashboard that owns the file ----------
-
-
-def spool_dir(db_path: str | Path) -> Path:
-    """The folder beside the database where CLI batches wait for the dashboard."""
-    path = Path(db_path)
-    return path.with_name(path.name + ".spool")
-
-
-def owner_file(db_path: str | Path) -> Path:
-    """The marker a dashboard writes while it owns the file and imports spooled batches."""
-    return spool_dir(db_path) / "owner.json"
-
-
-def dashboard_owner_pid(db_path: str | Path) -> int | None:
-    """PID of the live dashboard importing spooled batches for this database, if any."""
-    marker = owner_file(db_path)
-    try:
-        pid = int(json.loads(marker.read_text(encoding="utf-8"))["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return pid if _alive(pid) else None
-
-
 _shared: dict[str, duckdb.DuckDBPyConnection] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_connection(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def shared_connection(
+    path: str | Path | None = None,
+    *,
+    ask: Callable[[], AbstractContextManager[object]] | None = None,
+) -> duckdb.DuckDBPyConnection:
     """The dashboard process's one read-write connection (call ``.cursor()`` per thread).
 
-    Starts the spool importer the first time, so batches from ``presswatch ingest`` that
-    ran while the dashboard held the file are loaded within about a second.
+    Opened on the first call for a path; while another process holds the file it is
+    retried for up to 30 s inside ``ask()`` (how the caller asks the holder to let go).
     """
     target = resolve_db_path(path)
     with _shared_lock:
         conn = _shared.get(target)
         if conn is None:
-            conn = _open_with_retry(target)
+            conn = _open_with_retry(target, ask=ask)
             _shared[target] = conn
-            if target != ":memory:":
-                from presswatch.spool import start_importer
-
-                start_importer(conn, Path(target))
         return conn
 
 
-def _open_with_retry(target: str, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open read-write; if a CLI ingest holds the file, ask for it and wait for its batch."""
+def _open_with_retry(
+    target: str,
+    *,
+    ask: Callable[[], AbstractContextManager[object]] | None,
+    wait_seconds: float = 30.0,
+) -> duckdb.DuckDBPyConnection:
+    """Open read-write; if a bulk writer holds the file, ask for it and wait for its batch."""
     # Without a limit DuckDB may keep up to 80% of the machine's memory as cache.
     limit = get_settings().dashboard_memory_bytes
     return open_when_free(
-        target, lambda: open_store(target, memory_limit_bytes=limit), wait_seconds=wait_seconds
+        lambda: open_store(target, memory_limit_bytes=limit), ask=ask, wait_seconds=wait_seconds
     )
 
 
 def open_when_free(
-    db_path: str | Path,
     open_fn: Callable[[], duckdb.DuckDBPyConnection],
     *,
     wait_seconds: float,
+    ask: Callable[[], AbstractContextManager[object]] | None = None,
     poll_seconds: float = 0.2,
     on_locked: Callable[[StoreLockedError], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """``open_fn()``, retried while another process holds the file, asking it for the file
-    (``waiting_for``) from the first refusal on.
+    """``open_fn()``, retried while another process holds the file, inside ``ask()`` from
+    the first refusal on (a marker the holder looks for, so that it lets go).
 
     ``on_locked`` sees every refusal and may raise to stop waiting; after ``wait_seconds``
     the last StoreLockedError is raised.
@@ -449,44 +422,10 @@ def open_when_free(
                     on_locked(exc)
                 if time.monotonic() >= deadline:
                     raise
-                if not asked:
-                    stack.enter_context(waiting_for(db_path))
+                if not asked and ask is not None:
+                    stack.enter_context(ask())
                     asked = True
                 time.sleep(poll_seconds)
-
-
-# --- asking a bulk writer for the file ------------------------------------------------------
-
-
-@contextmanager
-def waiting_for(db_path: str | Path) -> Iterator[None]:
-    """Tell a bulk writer holding the file that this process wants it (a marker file).
-
-    ``presswatch ingest`` keeps the file for its whole run, because every close makes
-    DuckDB checkpoint; it looks for these markers after each batch and lets go when one
-    belongs to a live process.
-    """
-    marker = spool_dir(db_path) / f"waiting-{os.getpid()}"
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.touch()
-    try:
-        yield
-    finally:
-        marker.unlink(missing_ok=True)
-
-
-def someone_waiting(db_path: str | Path) -> bool:
-    """Whether another live process has asked for the file (stale markers are removed)."""
-    folder = spool_dir(db_path)
-    if not folder.is_dir():
-        return False
-    for marker in folder.glob("waiting-*"):
-        pid_text = marker.name.removeprefix("waiting-")
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
-            return True
-        if pid_text.isdigit() and int(pid_text) != os.getpid():
-            marker.unlink(missing_ok=True)  # left behind by a process that died waiting
-    return False
 
 
 def _alive(pid: int) -> bool:

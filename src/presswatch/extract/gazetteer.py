@@ -258,6 +258,15 @@ def _dedupe(aliases: list[Alias]) -> tuple[Alias, ...]:
     return tuple(out)
 
 
+def load_entities(
+    data_dir: Path = DATA_DIR,
+) -> tuple[dict[str, Country], dict[str, Organisation]]:
+    """The countries and organisations the reference tables name, without the aliases and
+    checks of ``load_gazetteer`` (for the store's entity table: no matcher is built)."""
+    organisations, _ = _organisations(data_dir / "organisations.tsv")
+    return load_countries(data_dir / "countries.tsv"), organisations
+
+
 def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     """Read and check every reference table in ``data_dir``."""
     countries = load_countries(data_dir / "countries.tsv")

@@ -28,8 +28,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from presswatch import batch, export, queries, store
+from presswatch import export, queries, store
 from presswatch.filters import Filters
+from presswatch.ingest import sinks, write
 from presswatch.settings import get_settings
 
 T = TypeVar("T")
@@ -50,14 +51,16 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # Trying read-write first (rather than os.access) also catches what permission bits
     # do not show: root ignores them, while an immutable file or a read-only mount refuses.
     try:
-        conn = store.shared_connection(path)
+        conn = store.shared_connection(path, ask=lambda: sinks.waiting_for(path))
     except store.StoreReadOnlyError:
         # A file this process may not write (an archive copy, a read-only mount) is still
         # worth browsing: serve it read-only, without the spool importer, which writes.
         limit = get_settings().dashboard_memory_bytes
         return store.open_store(path, read_only=True, memory_limit_bytes=limit)
+    # The owner loads the batches a CLI ingest spools while this process holds the file.
+    sinks.start_importer(conn, path)
     # A file migrated from before countries had a status shows it from the first view on.
-    batch.fill_entity_status(conn)
+    write.fill_entity_status(conn)
     return conn
 
 

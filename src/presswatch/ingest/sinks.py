@@ -1,14 +1,27 @@
-"""Hand-over of finished batches from a CLI ingest to the dashboard that owns the database.
+"""Where finished batches go: the sinks, and the spool that hands batches to a dashboard.
 
-See store.py for the single-writer rule. The CLI writes each batch it cannot store itself
-into ``<db>.spool/batch-*/`` (Parquet tables + meta.json, renamed into place only when
-complete) and waits for ``<name>.result.json``; the dashboard's importer thread stores the
-batch with the same ``write_batch`` the CLI would have used and writes that result.
+DuckDB lets one process hold a database file read-write, and while it does every other
+process's open fails (read-only included). Who owns the file:
 
-A batch is imported exactly once: the import records the batch's name and result in
-``store_meta`` in the batch's own transaction, so an importer killed after its commit
-leaves a record that the next import (a restarted dashboard, or the CLI itself when it
-finds the dashboard dead and takes the file over) answers from instead of storing it again.
+* The served dashboard owns it for as long as it runs (``store.shared_connection``), and
+  runs the importer here (``start_importer``) that loads the batches a CLI ingest spooled
+  while the dashboard held the file.
+* ``presswatch ingest`` opens the file read-write when it is free and keeps it for the
+  run (``FileSink``), because every close makes DuckDB checkpoint. A dashboard (or another
+  writer) that finds the file locked leaves a marker (``waiting_for``), and the CLI lets go
+  after its current batch. When the dashboard holds it, the CLI still does all the reading
+  and detection itself, writes the finished batches to the spool folder beside the
+  database (``<db>.spool/``) and waits for the dashboard to import them, then prints the
+  same summary. New articles therefore appear in the running dashboard without a restart,
+  and nobody sees a lock error.
+
+A spooled batch is ``<db>.spool/batch-*/`` (Parquet tables + meta.json, renamed into place
+only when complete); the CLI waits for ``<name>.result.json``, which the importer writes
+after storing the batch with the same ``write_batch`` the CLI would have used. A batch is
+imported exactly once: the import records the batch's name and result in ``store_meta`` in
+the batch's own transaction, so an importer killed after its commit leaves a record that
+the next import (a restarted dashboard, or the CLI itself when it finds the dashboard dead
+and takes the file over) answers from instead of storing it again.
 """
 
 from __future__ import annotations
@@ -21,6 +34,8 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -28,20 +43,16 @@ from typing import Any
 
 import duckdb
 
-from presswatch.batch import Batch, RunInfo, WriteResult, finish_run, write_batch
-from presswatch.pipeline import Sink
+from presswatch.ingest.rows import Batch
+from presswatch.ingest.write import RunInfo, WriteResult, finish_run, write_batch
 from presswatch.store import (
     BULK_CHECKPOINT_MB,
     StoreLockedError,
     StoreWriteError,
     _alive,
-    dashboard_owner_pid,
     fail_orphaned_runs,
     open_store,
     open_when_free,
-    owner_file,
-    someone_waiting,
-    spool_dir,
 )
 
 log = logging.getLogger(__name__)
@@ -64,6 +75,112 @@ class DashboardGoneError(Exception):
 
 class SpoolImportError(StoreWriteError):
     """The dashboard could not store a spooled batch."""
+
+
+# --- the spool folder and its markers -----------------------------------------------------
+
+
+def spool_dir(db_path: str | Path) -> Path:
+    """The folder beside the database where CLI batches wait for the dashboard."""
+    path = Path(db_path)
+    return path.with_name(path.name + ".spool")
+
+
+def owner_file(db_path: str | Path) -> Path:
+    """The marker a dashboard writes while it owns the file and imports spooled batches."""
+    return spool_dir(db_path) / "owner.json"
+
+
+def dashboard_owner_pid(db_path: str | Path) -> int | None:
+    """PID of the live dashboard importing spooled batches for this database, if any."""
+    marker = owner_file(db_path)
+    try:
+        pid = int(json.loads(marker.read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return pid if _alive(pid) else None
+
+
+@contextmanager
+def waiting_for(db_path: str | Path) -> Iterator[None]:
+    """Tell a bulk writer holding the file that this process wants it (a marker file).
+
+    ``presswatch ingest`` keeps the file for its whole run, because every close makes
+    DuckDB checkpoint; it looks for these markers after each batch and lets go when one
+    belongs to a live process.
+    """
+    marker = spool_dir(db_path) / f"waiting-{os.getpid()}"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def someone_waiting(db_path: str | Path) -> bool:
+    """Whether another live process has asked for the file (stale markers are removed)."""
+    folder = spool_dir(db_path)
+    if not folder.is_dir():
+        return False
+    for marker in folder.glob("waiting-*"):
+        pid_text = marker.name.removeprefix("waiting-")
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+            return True
+        if pid_text.isdigit() and int(pid_text) != os.getpid():
+            marker.unlink(missing_ok=True)  # left behind by a process that died waiting
+    return False
+
+
+# --- sinks: where finished batches go ------------------------------------------------------
+
+
+class Sink:
+    """Receives finished batches; knows which article ids are stored already."""
+
+    def known_ids(self) -> set[int]:
+        """Article ids already stored when the run started (to skip analysing duplicates)."""
+        return set()
+
+    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
+        """Store a batch; say how many articles were new."""
+        raise NotImplementedError
+
+    def finish(self, run: RunInfo) -> int:
+        """Close the run; return its run_id."""
+        raise NotImplementedError
+
+    def fail(self, run: RunInfo) -> None:
+        """Mark the run failed after a refused write (it may raise: the store is in trouble)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Let go of whatever the sink holds, also after a failed or interrupted run.
+
+        Raises when what was written cannot be made durable (a failed checkpoint).
+        """
+
+
+class ConnectionSink(Sink):
+    """Writes into a connection this process already owns (the dashboard's uploads, tests)."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+
+    def known_ids(self) -> set[int]:
+        return {int(r[0]) for r in self.conn.execute("SELECT article_id FROM articles").fetchall()}
+
+    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
+        return write_batch(self.conn, batch, run)
+
+    def finish(self, run: RunInfo) -> int:
+        return finish_run(self.conn, run)
+
+    def fail(self, run: RunInfo) -> None:
+        finish_run(self.conn, run, status="failed")
+
+
+# --- spooled batches and the dashboard's importer ----------------------------------------
 
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -228,9 +345,13 @@ def import_pending(conn: duckdb.DuckDBPyConnection, db_path: Path) -> int:
 _importers: dict[Path, threading.Thread] = {}
 
 
-def start_importer(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """Run the spool importer in a daemon thread of this (dashboard) process."""
-    db_path = db_path.resolve()
+def start_importer(conn: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    """Run the spool importer in a daemon thread of this (dashboard) process, which owns
+    ``conn``: batches from ``presswatch ingest`` that ran while the dashboard held the file
+    are loaded within about a second. Once per database; nothing for ":memory:"."""
+    if str(path) == ":memory:":
+        return
+    db_path = Path(path).resolve()
     if db_path in _importers:
         return
     folder = spool_dir(db_path)
@@ -272,7 +393,7 @@ class FileSink(Sink):
 
     Holding the file matters for speed: each close makes DuckDB checkpoint, and a checkpoint
     recompresses the tables' unfinished row groups. A dashboard that starts during a long
-    ingest asks for the file (``store.waiting_for``); the sink lets go after the batch it is
+    ingest asks for the file (``waiting_for``); the sink lets go after the batch it is
     writing, and from then on spools to the dashboard. Another CLI run waiting for the
     file asks the same way, so two runs take turns batch by batch. A dashboard that dies
     while batches wait for it is noticed within a poll: the sink takes the file back and
@@ -329,8 +450,8 @@ class FileSink(Sink):
             self._tell(f"Waiting: {exc}")
 
         return open_when_free(
-            self.db_path,
             lambda: open_store(self.db_path, checkpoint_mb=BULK_CHECKPOINT_MB),
+            ask=lambda: waiting_for(self.db_path),
             wait_seconds=LOCK_WAIT_SECONDS,
             poll_seconds=POLL_SECONDS,
             on_locked=on_locked,

@@ -1,24 +1,19 @@
-"""The batch pipeline: read -> analyse (fingerprint, detect, term index) -> write, with progress.
+"""The ingest driver: read -> analyse -> rows -> sink, batch by batch, with progress.
 
-Reading and writing happen in the calling process; analysis of large inputs is spread
-over worker processes (one per core) because detection and tokenising are CPU-bound
-pure functions. Each batch is written in one transaction, so an interrupted run leaves
-only whole batches and re-running it completes the job (duplicates are skipped).
+Reading and writing happen in the calling process; analysis of large inputs runs on a
+worker pool (``ingest.analyse``). Each batch is written in one transaction, so an
+interrupted run leaves only whole batches and re-running it completes the job (duplicates
+are skipped). The entry points: ``ingest_paths`` (files, folders, archives),
+``ingest_uploads`` (the dashboard's Ingest page), ``ingest_articles`` (ready-made records)
+and ``reindex`` (re-analyse what is stored).
 """
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import logging
-import multiprocessing
-import os
-import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -27,30 +22,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from presswatch.batch import (
-    AnalysedArticle,
-    Batch,
-    RunInfo,
-    WriteResult,
-    analysis_reject,
-    build_batch,
-    finish_run,
-    merge_batches,
-    refresh_entities,
-    replace_analysis,
-    write_batch,
-)
 from presswatch.derive import fingerprint
-from presswatch.extract.terms import article_terms
+from presswatch.ingest.analyse import Analyser
+from presswatch.ingest.rows import Batch
+from presswatch.ingest.sinks import ConnectionSink, Sink
+from presswatch.ingest.write import RunInfo, finish_reindex, replace_analysis
 from presswatch.models import Article, Reject
-from presswatch.store import (
-    StoreWriteError,
-    bump_data_version,
-    fetch_value,
-    new_run_key,
-    transaction,
-    write_failure,
-)
+from presswatch.store import StoreWriteError, fetch_value, new_run_key, write_failure
 
 if TYPE_CHECKING:
     from presswatch.extract import Detector
@@ -59,11 +37,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Articles per transaction. Larger batches spread each write's fixed costs (the duplicate
-# and new-term checks, the commit) over more articles: 4,000 ingests about 8% faster than
-# 2,000; beyond that the gain stops and the last batch's write grows.
+# and new-term checks, the commit) over more articles; beyond this size the gain stops and
+# the last batch's write grows.
 BATCH_SIZE = 4000
-# Below this many articles a process pool costs more than it saves.
-POOL_THRESHOLD = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,203 +109,6 @@ class IngestFailedError(RuntimeError):
 # What a refused write raises: DuckDB's errors, the OS's (the spool's files), the spool's.
 # Running out of DuckDB's memory limit is not one: the CLI names the setting to raise.
 _WRITE_ERRORS = (duckdb.Error, OSError, StoreWriteError)
-
-
-# --- analysis (pure, runs in worker processes) ------------------------------------------
-
-_worker_detector: Detector | None = None
-_worker_known: AbstractSet[int] = frozenset()
-
-
-def analyse(
-    article: Article, detector: Detector | None, known: AbstractSet[int] = frozenset()
-) -> AnalysedArticle:
-    """Everything ingestion computes for one article (nothing more when it is stored already).
-
-    Without a detector only the fingerprint is computed: the article is stored without
-    mentions or term index (``run_pipeline(analysis=False)``).
-    """
-    fp = fingerprint(article.text)
-    if fp.article_id in known:
-        # Re-ingesting a folder should cost reading and hashing only.
-        return AnalysedArticle(article, fp, [], {}, known=True)
-    if detector is None:
-        return AnalysedArticle(article, fp, [], {})
-    return AnalysedArticle(
-        article=article,
-        fingerprint=fp,
-        mentions=detector.detect(article.text, article.title),
-        terms=article_terms(article.title, article.text),
-    )
-
-
-def _analyse_each(
-    articles: Iterable[Article], detector: Detector | None, known: AbstractSet[int]
-) -> tuple[list[AnalysedArticle], list[Reject]]:
-    """``analyse`` for each article; one that raises becomes its own reject, not the run's end."""
-    analysed: list[AnalysedArticle] = []
-    failed: list[Reject] = []
-    for article in articles:
-        try:
-            analysed.append(analyse(article, detector, known))
-        except Exception as exc:
-            failed.append(analysis_reject(article, exc))
-    return analysed, failed
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this worker when the process that forked it dies (Linux).
-
-    Without it, a worker of a killed ingest finishes the chunk it is analysing first; the
-    parent's pid is checked after asking, in case the parent died before the request.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _init_worker(
-    detector: Detector | None, known: AbstractSet[int] = frozenset(), parent: int | None = None
-) -> None:
-    global _worker_detector, _worker_known
-    if parent is not None:
-        _die_with_parent(parent)
-    _worker_detector = detector
-    _worker_known = known
-
-
-def _analyse_chunk(articles: list[Article]) -> Batch:
-    # Workers return columnar tables: far cheaper to send back than Python objects.
-    return build_batch(*_analyse_each(articles, _worker_detector, _worker_known))
-
-
-class Analyser:
-    """Analyses batches in-process or on a fork pool (created lazily, for large inputs).
-
-    ``known`` holds the article ids stored when the run started; workers inherit it when
-    forked, so duplicates are recognised without detection.
-    """
-
-    def __init__(
-        self,
-        detector: Detector | None,
-        *,
-        workers: int | None = None,
-        known: AbstractSet[int] = frozenset(),
-    ) -> None:
-        self.detector = detector
-        self.known = known
-        self.workers = workers if workers is not None else (os.cpu_count() or 1)
-        self._pool: multiprocessing.pool.Pool | None = None
-
-    def __enter__(self) -> Analyser:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
-
-    def run(self, articles: list[Article], rejects: list[Reject], files_read: int) -> Batch:
-        """Analyse one batch of articles into the store's rows."""
-        return self.submit(articles, rejects, files_read)()
-
-    def submit(
-        self, articles: list[Article], rejects: list[Reject], files_read: int
-    ) -> Callable[[], Batch]:
-        """Start analysing a batch; the returned callable waits for its rows.
-
-        On the pool this returns at once, so the caller can store the previous batch
-        while the workers analyse this one.
-        """
-        if len(articles) < POOL_THRESHOLD or self.workers < 2:
-            analysed, failed = _analyse_each(articles, self.detector, self.known)
-            batch = build_batch(
-                analysed, [*rejects, *failed], files_read=files_read, articles_seen=len(articles)
-            )
-            return lambda: batch
-        if self._pool is None:
-            # fork shares the loaded gazetteer with the workers; they never touch DuckDB.
-            ctx = multiprocessing.get_context("fork")
-            # pyarrow imports pandas on its first conversion (about 0.3 s): do that once
-            # here, so the workers inherit it instead of each importing it again.
-            build_batch([], [])
-            # Frozen objects are left out of the workers' garbage collections: without
-            # this, every full collection walks the gazetteer's objects again (about a
-            # tenth of the analysis time) and copies their pages into each worker.
-            gc.freeze()
-            try:
-                self._pool = ctx.Pool(
-                    self.workers,
-                    initializer=_init_worker,
-                    initargs=(self.detector, self.known, os.getpid()),
-                )
-            finally:
-                gc.unfreeze()
-        size = max(1, len(articles) // (self.workers * 4))
-        chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
-        pending = self._pool.map_async(_analyse_chunk, chunks)
-
-        def collect() -> Batch:
-            parts = [*pending.get(), build_batch([], rejects)]
-            return merge_batches(parts, files_read=files_read, articles_seen=len(articles))
-
-        return collect
-
-
-# --- sinks: where finished batches go ---------------------------------------------------
-
-
-class Sink:
-    """Receives finished batches; knows which article ids are stored already."""
-
-    def known_ids(self) -> set[int]:
-        """Article ids already stored when the run started (to skip analysing duplicates)."""
-        return set()
-
-    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
-        """Store a batch; say how many articles were new."""
-        raise NotImplementedError
-
-    def finish(self, run: RunInfo) -> int:
-        """Close the run; return its run_id."""
-        raise NotImplementedError
-
-    def fail(self, run: RunInfo) -> None:
-        """Mark the run failed after a refused write (it may raise: the store is in trouble)."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Let go of whatever the sink holds, also after a failed or interrupted run.
-
-        Raises when what was written cannot be made durable (a failed checkpoint).
-        """
-
-
-class ConnectionSink(Sink):
-    """Writes into a connection this process already owns (dashboard, demo, tests)."""
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
-        self.conn = conn
-
-    def known_ids(self) -> set[int]:
-        return {int(r[0]) for r in self.conn.execute("SELECT article_id FROM articles").fetchall()}
-
-    def write(self, batch: Batch, run: RunInfo) -> WriteResult:
-        return write_batch(self.conn, batch, run)
-
-    def finish(self, run: RunInfo) -> int:
-        return finish_run(self.conn, run)
-
-    def fail(self, run: RunInfo) -> None:
-        finish_run(self.conn, run, status="failed")
-
-
-# --- the pipeline -----------------------------------------------------------------------
 
 
 def _batches(
@@ -672,9 +451,7 @@ def reindex(
             if progress:
                 progress(ProgressEvent(0, summary.articles, time.monotonic() - started, ""))
     try:
-        with transaction(conn):
-            refresh_entities(conn)  # watch-list groups may have been added or renamed
-            bump_data_version(conn)
+        finish_reindex(conn)
     except duckdb.OutOfMemoryException:
         raise
     except _WRITE_ERRORS as exc:
