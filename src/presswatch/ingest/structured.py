@@ -415,9 +415,10 @@ class _RecordConverter:
     "missing-text-column" reject replaces them, instead of a reject per record.
     """
 
-    def __init__(self, origin: str, options: RecordOptions) -> None:
+    def __init__(self, origin: str, options: RecordOptions, fixed: FieldMap | None) -> None:
         self.origin = origin
         self.options = options
+        self._fixed = fixed
         self._cache: dict[tuple[str, ...], FieldMap] = {}
         self._seen_text_field = False
         self._held: list[Reject] = []
@@ -435,7 +436,7 @@ class _RecordConverter:
 
     def convert(self, record: Mapping[str, Any], where: str) -> Iterator[Article | Reject]:
         keys = tuple(record.keys())
-        fields = self.fields_for(keys)
+        fields = self._fixed or self.fields_for(keys)
         result = record_to_article(record, fields, self.origin, where, self.options)
         if fields.text is None and not self._seen_text_field and isinstance(result, Reject):
             self._held.append(result)
@@ -457,6 +458,60 @@ class _RecordConverter:
     def finish(self) -> Iterator[Reject]:
         if self._held and not self.stopped:
             yield self._give_up()
+
+
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    """A record that could not be read as one (its reject's reason and detail)."""
+
+    reason: str
+    detail: str
+    # Reading cannot go on past it (a broken array, an unreadable Parquet page): the loop
+    # ends there, and records held back for the missing-text-field rule are dropped.
+    final: bool = False
+
+
+def _too_large(what: str, limit: int, unit: str = "characters", *, final: bool = False) -> _Bad:
+    return _Bad(
+        "record-too-large",
+        f"the {what} is longer than {limit:,} {unit}, {_RECORD_LIMIT_NOTE}",
+        final,
+    )
+
+
+_NOT_AN_OBJECT = "the record is {}, not an object"
+
+
+def _articles(
+    items: Iterable[tuple[int, Any]],
+    origin: str,
+    options: RecordOptions,
+    label: str,
+    *,
+    fields: FieldMap | None = None,
+    not_an_object: str = _NOT_AN_OBJECT,
+) -> Iterator[Article | Reject]:
+    """The one record loop every format feeds: (position, item) pairs -> articles and rejects.
+
+    An item is a record (a dict), a ``_Bad`` the format met in its place, or (JSON) another
+    value, rejected with ``not_an_object``. ``label`` names the position ("line 3"). With
+    ``fields`` (CSV and Parquet: one header for the whole file) every record uses that map;
+    without, each record's keys are resolved on their own.
+    """
+    converter = _RecordConverter(origin, options, fields)
+    for number, item in items:
+        where = f"{label} {number}"
+        if isinstance(item, dict):
+            yield from converter.convert(item, where)
+            if converter.stopped:
+                return
+        elif isinstance(item, _Bad):
+            yield Reject(origin, item.reason, item.detail, where)
+            if item.final:
+                return
+        else:
+            yield Reject(origin, "invalid-record", not_an_object.format(_json_type(item)), where)
+    yield from converter.finish()
 
 
 # --- JSON lines ------------------------------------------------------------------------
@@ -528,47 +583,35 @@ def _json_type(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterator[Article | Reject]:
-    """Articles from a JSON-lines stream (one object per line), one line in memory at a time."""
-    converter = _RecordConverter(origin, options)
+def _jsonl_records(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value or _Bad) for each line that is not blank."""
     decoder = json.JSONDecoder(strict=False)
-    for number, line in _jsonl_lines(stream, options.max_record_bytes):
-        where = f"line {number}"
+    for number, line in _jsonl_lines(stream, max_bytes):
         if line is None:
-            yield Reject(
-                origin,
-                "record-too-large",
-                f"the line is longer than {options.max_record_bytes:,} bytes, {_RECORD_LIMIT_NOTE}",
-                where,
-            )
+            yield number, _too_large("line", max_bytes, "bytes")
             continue
         if "\x00" in line:
             line = line.replace("\x00", "")
         if not line.strip():
             continue
         try:
-            record = decoder.decode(line)
+            yield number, decoder.decode(line)
         except json.JSONDecodeError as exc:
-            detail = f"not valid JSON: {exc.msg} at column {exc.colno}"
-            yield Reject(origin, "invalid-json", detail, where)
-            continue
+            yield number, _Bad("invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}")
         except RecursionError:
             # Arrays nested thousands deep exhaust the parser's stack: that line alone is bad.
-            detail = "the JSON is nested too deeply to read"
-            yield Reject(origin, "invalid-json", detail, where)
-            continue
-        if not isinstance(record, dict):
-            yield Reject(
-                origin,
-                "invalid-record",
-                f"the line holds {_json_type(record)}, not an object",
-                where,
-            )
-            continue
-        yield from converter.convert(record, where)
-        if converter.stopped:
-            return
-    yield from converter.finish()
+            yield number, _Bad("invalid-json", "the JSON is nested too deeply to read")
+
+
+def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterator[Article | Reject]:
+    """Articles from a JSON-lines stream (one object per line), one line in memory at a time."""
+    yield from _articles(
+        _jsonl_records(stream, options.max_record_bytes),
+        origin,
+        options,
+        "line",
+        not_an_object="the line holds {}, not an object",
+    )
 
 
 # --- JSON documents --------------------------------------------------------------------
@@ -628,21 +671,7 @@ def read_json(data: bytes, origin: str, options: RecordOptions) -> Iterator[Arti
             f"or an object with a list under one of {', '.join(_LIST_KEYS[:4])}, …",
         )
         return
-    converter = _RecordConverter(origin, options)
-    for number, record in enumerate(records, start=1):
-        where = f"record {number}"
-        if not isinstance(record, dict):
-            yield Reject(
-                origin,
-                "invalid-record",
-                f"the record is {_json_type(record)}, not an object",
-                where,
-            )
-            continue
-        yield from converter.convert(record, where)
-        if converter.stopped:
-            return
-    yield from converter.finish()
+    yield from _articles(enumerate(records, start=1), origin, options, "record")
 
 
 def read_json_stream(
@@ -666,28 +695,8 @@ def read_json_stream(
     text_stream = io.TextIOWrapper(
         io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors
     )
-    converter = _RecordConverter(origin, options)
-    for number, record in enumerate(_array_items(text_stream, options.max_record_bytes), 1):
-        where = f"record {number}"
-        if isinstance(record, _BadItem):
-            yield Reject(origin, record.reason, record.detail, where)
-            return
-        if not isinstance(record, dict):
-            detail = f"the record is {_json_type(record)}, not an object"
-            yield Reject(origin, "invalid-record", detail, where)
-            continue
-        yield from converter.convert(record, where)
-        if converter.stopped:
-            return
-    yield from converter.finish()
-
-
-@dataclass(frozen=True, slots=True)
-class _BadItem:
-    """Why the array could not be read on from this item."""
-
-    reason: str
-    detail: str
+    items = _array_items(text_stream, options.max_record_bytes)
+    yield from _articles(enumerate(items, start=1), origin, options, "record")
 
 
 def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
@@ -703,7 +712,7 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
             pos += 1
         if pos >= len(buffer):
             if at_end:
-                yield _BadItem("invalid-json", "not valid JSON: the array is not closed")
+                yield _Bad("invalid-json", "not valid JSON: the array is not closed", final=True)
                 return
             buffer, pos = buffer[pos:] + text_stream.read(want), 0
             at_end = pos >= len(buffer)
@@ -713,7 +722,9 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
             return
         if char == ",":
             if expect_item:
-                yield _BadItem("invalid-json", "not valid JSON: a comma where an item should be")
+                yield _Bad(
+                    "invalid-json", "not valid JSON: a comma where an item should be", final=True
+                )
                 return
             pos += 1
             expect_item = True
@@ -723,18 +734,15 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
         except json.JSONDecodeError as exc:
             item, end, error = None, -1, exc.msg
         except RecursionError:
-            yield _BadItem("invalid-json", "the JSON is nested too deeply to read")
+            yield _Bad("invalid-json", "the JSON is nested too deeply to read", final=True)
             return
         # An item that ends at the end of the buffer may go on in the next piece.
         if end < 0 or (end >= len(buffer) and not at_end):
             if at_end:
-                yield _BadItem("invalid-json", f"not valid JSON: {error}")
+                yield _Bad("invalid-json", f"not valid JSON: {error}", final=True)
                 return
             if len(buffer) - pos > max_chars:
-                yield _BadItem(
-                    "record-too-large",
-                    f"the record is longer than {max_chars:,} characters, {_RECORD_LIMIT_NOTE}",
-                )
+                yield _too_large("record", max_chars, final=True)
                 return
             more = text_stream.read(want)
             want = min(want * 2, max_chars + 1)  # doubling: each item is parsed O(1) times
@@ -743,7 +751,9 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
             continue
         want = _SKIP_CHARS
         if not expect_item:
-            yield _BadItem("invalid-json", "not valid JSON: a comma is missing between items")
+            yield _Bad(
+                "invalid-json", "not valid JSON: a comma is missing between items", final=True
+            )
             return
         expect_item = False
         yield item
