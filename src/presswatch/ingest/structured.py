@@ -435,12 +435,11 @@ class _RecordConverter:
         return fields
 
     def convert(self, record: Mapping[str, Any], where: str) -> Iterator[Article | Reject]:
-        keys = tuple(record.keys())
-        fields = self._fixed or self.fields_for(keys)
+        fields = self._fixed or self.fields_for(tuple(record.keys()))
         result = record_to_article(record, fields, self.origin, where, self.options)
         if fields.text is None and not self._seen_text_field and isinstance(result, Reject):
             self._held.append(result)
-            self._held_keys.update(dict.fromkeys(keys))
+            self._held_keys.update(dict.fromkeys(record))
             if len(self._held) >= _TEXT_FIELD_PROBE:
                 yield self._give_up()
             return
@@ -469,6 +468,9 @@ class _Bad:
     # Reading cannot go on past it (a broken array, an unreadable Parquet page): the loop
     # ends there, and records held back for the missing-text-field rule are dropped.
     final: bool = False
+
+    def reject(self, origin: str, where: str) -> Reject:
+        return Reject(origin, self.reason, self.detail, where)
 
 
 def _too_large(what: str, limit: int, unit: str = "characters", *, final: bool = False) -> _Bad:
@@ -506,7 +508,7 @@ def _articles(
             if converter.stopped:
                 return
         elif isinstance(item, _Bad):
-            yield Reject(origin, item.reason, item.detail, where)
+            yield item.reject(origin, where)
             if item.final:
                 return
         else:
@@ -831,12 +833,7 @@ def read_csv(
     limit = options.max_record_bytes
     first = text_stream.readline(limit + 1)
     if len(first) > limit and not first.endswith(("\n", "\r")):
-        yield Reject(
-            origin,
-            "record-too-large",
-            f"the header line is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
-            "row 1",
-        )
+        yield _too_large("header line", limit).reject(origin, "row 1")
         return
     if delimiter is None:
         delimiter = _guess_delimiter(first)
@@ -847,44 +844,49 @@ def read_csv(
         return
     header = [h.replace("\x00", "").strip() for h in header]
     fields = resolve_fields([h for h in header if h], options.column_map)
-    if fields.missing_mapped:
-        yield Reject(
-            origin,
-            "missing-mapped-column",
-            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
-            f"{_describe_keys(header)}",
-        )
+    problem = _header_problem(origin, fields, header)
+    if problem is not None:
+        yield problem
         return
-    if fields.text is None:
-        yield missing_text_reject(origin, header, "column")
-        return
-    wanted = _wanted_columns(fields)
-    positions = {name: header.index(name) for name in wanted}
-    row_number = 1
+    positions = {name: header.index(name) for name in _wanted_columns(fields)}
+    rows = _csv_rows(reader, positions, limit)
+    yield from _articles(rows, origin, options, "row", fields=fields)
+
+
+def _csv_rows(
+    reader: Iterator[list[str]], positions: Mapping[str, int], limit: int
+) -> Iterator[tuple[int, dict[str, str | None] | _Bad]]:
+    """(row number, record of the wanted columns or _Bad) per data row that is not blank."""
+    row_number = 1  # the header
     while True:
+        row_number += 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            row_number += 1
-            detail = f"unreadable CSV row: {exc}"
-            yield Reject(origin, "invalid-csv-row", detail, f"row {row_number}")
+            yield row_number, _Bad("invalid-csv-row", f"unreadable CSV row: {exc}")
             continue
         except RecordTooLarge:
-            row_number += 1
-            yield Reject(
-                origin,
-                "record-too-large",
-                f"the row is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
-                f"row {row_number}",
-            )
+            yield row_number, _too_large("row", limit)
             continue
-        row_number += 1
         if not row or not any(cell.strip() for cell in row):
             continue
-        record = {name: row[i] if i < len(row) else None for name, i in positions.items()}
-        yield record_to_article(record, fields, origin, f"row {row_number}", options)
+        yield row_number, {name: row[i] if i < len(row) else None for name, i in positions.items()}
+
+
+def _header_problem(origin: str, fields: FieldMap, columns: list[str]) -> Reject | None:
+    """A file-level Reject when a CSV header or Parquet schema gives no usable text column."""
+    if fields.missing_mapped:
+        return Reject(
+            origin,
+            "missing-mapped-column",
+            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
+            f"{_describe_keys(columns)}",
+        )
+    if fields.text is None:
+        return missing_text_reject(origin, columns, "column")
+    return None
 
 
 class RecordTooLarge(Exception):
@@ -1020,44 +1022,32 @@ def read_parquet(
         return
     columns = list(parquet.schema_arrow.names)
     fields = resolve_fields(columns, options.column_map)
-    if fields.missing_mapped:
-        yield Reject(
-            origin,
-            "missing-mapped-column",
-            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
-            f"{_describe_keys(columns)}",
-        )
+    problem = _header_problem(origin, fields, columns) or _column_type_problem(
+        parquet.schema_arrow, fields, origin
+    )
+    if problem is not None:
+        yield problem
         return
-    if fields.text is None:
-        yield missing_text_reject(origin, columns, "column")
-        return
-    type_problem = _column_type_problem(parquet.schema_arrow, fields, origin)
-    if type_problem is not None:
-        yield type_problem
-        return
+    rows = _parquet_rows(parquet, _wanted_columns(fields))
+    yield from _articles(rows, origin, options, "row", fields=fields)
+
+
+def _parquet_rows(parquet: Any, columns: list[str]) -> Iterator[tuple[int, dict[str, Any] | _Bad]]:
+    """(row number, record or _Bad) per row, read in record batches of ``columns``."""
+    import pyarrow as pa
+
     row_number = 0
     try:
-        for batch in parquet.iter_batches(
-            batch_size=_PARQUET_BATCH_ROWS, columns=_wanted_columns(fields)
-        ):
+        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=columns):
             rows, bad = _batch_rows(batch)
             for index, record in enumerate(rows):
                 row_number += 1
-                where = f"row {row_number}"
                 if index in bad:
                     column, error = bad[index]
-                    yield Reject(
-                        origin,
-                        "invalid-value",
-                        f"the {column!r} column holds a value that cannot be read ({error})",
-                        where,
-                    )
+                    detail = f"the {column!r} column holds a value that cannot be read ({error})"
+                    yield row_number, _Bad("invalid-value", detail)
                     continue
-                yield record_to_article(record, fields, origin, where, options)
+                yield row_number, record
     except (pa.ArrowException, OSError, ValueError, OverflowError) as exc:
-        yield Reject(
-            origin,
-            "invalid-parquet",
-            f"reading stopped after {row_number:,} rows: {exc}",
-            f"row {row_number + 1}",
-        )
+        detail = f"reading stopped after {row_number:,} rows: {exc}"
+        yield row_number + 1, _Bad("invalid-parquet", detail, final=True)
