@@ -529,11 +529,31 @@ def _check_text_start(sample: bytes) -> None:
             raise DecodeError("binary-file", "the file is mostly control bytes, not text")
 
 
-def _skip_rest_of_line(stream: IO[bytes]) -> None:
-    while True:
-        chunk = stream.readline(1024 * 1024)
-        if not chunk or chunk.endswith(b"\n"):
+def _line_ended(line: str | bytes) -> bool:
+    """Whether ``line`` (from readline) ends its line; a byte line ends only at a newline."""
+    if isinstance(line, bytes):
+        return line.endswith(b"\n")
+    return line.endswith(("\n", "\r"))
+
+
+def _cut_short(line: str | bytes, limit: int) -> bool:
+    """Whether ``readline(limit + 1)`` stopped inside a line longer than ``limit``."""
+    return len(line) > limit and not _line_ended(line)
+
+
+def _skip_rest_of_line(stream: IO[Any]) -> None:
+    """Read past the end of the current line a piece at a time, keeping none of it."""
+    while chunk := stream.readline(_SKIP_CHARS):
+        if _line_ended(chunk):
             return
+
+
+def _decoded(head: bytes, stream: IO[bytes], *, newline: str | None = None) -> IO[str]:
+    """The text of a stream whose first bytes, already read, are ``head``."""
+    codec, errors = _stream_encoding(head)
+    return io.TextIOWrapper(
+        io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors, newline=newline
+    )
 
 
 def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | None]]:
@@ -565,7 +585,7 @@ def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | 
         if not raw:
             return
         number += 1
-        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+        if _cut_short(raw, max_bytes):
             _skip_rest_of_line(buffered)
             yield number, None
             continue
@@ -681,9 +701,10 @@ def read_json_stream(
 ) -> Iterator[Article | Reject]:
     """Articles from a JSON document on a stream; a top-level array is read item by item.
 
-    ``json.loads`` of a 200 MB array holds the bytes, the text and every parsed record at
-    once (over 600 MB); parsing one array item at a time holds one item. Other documents
-    (an object with a list under a key, UTF-16/32) are read whole by ``read_json``.
+    ``json.loads`` of a large array holds the bytes, the text and every parsed record at
+    once, several times the file's size; parsing one array item at a time holds one item.
+    Other documents (an object with a list under a key, UTF-16/32) are read whole by
+    ``read_json``.
     """
     head = stream.read(_SAMPLE_BYTES)
     first = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1]
@@ -693,11 +714,7 @@ def read_json_stream(
             chunks.append(chunk)
         yield from read_json(b"".join(chunks), origin, options)
         return
-    codec, errors = _stream_encoding(head)
-    text_stream = io.TextIOWrapper(
-        io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors
-    )
-    items = _array_items(text_stream, options.max_record_bytes)
+    items = _array_items(_decoded(head, stream), options.max_record_bytes)
     yield from _articles(enumerate(items, start=1), origin, options, "record")
 
 
@@ -826,13 +843,10 @@ def read_csv(
     _raise_csv_field_limit(options.max_record_bytes)
     sample = stream.read(_SAMPLE_BYTES)
     _check_text_start(sample)
-    encoding, errors = _stream_encoding(sample)
-    text_stream = io.TextIOWrapper(
-        io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, errors=errors, newline=""
-    )
+    text_stream = _decoded(sample, stream, newline="")
     limit = options.max_record_bytes
     first = text_stream.readline(limit + 1)
-    if len(first) > limit and not first.endswith(("\n", "\r")):
+    if _cut_short(first, limit):
         yield _too_large("header line", limit).reject(origin, "row 1")
         return
     if delimiter is None:
@@ -896,8 +910,8 @@ class RecordTooLarge(Exception):
 class _CappedLines:
     """The lines of a text stream, each read up to ``limit`` characters and no further.
 
-    Iterating a text stream reads a whole line however long, so one 190 MB CSV cell on
-    a single line would sit in memory several times over. A longer line is skipped to
+    Iterating a text stream reads a whole line however long, so one huge CSV cell on a
+    single line would sit in memory several times over. A longer line is skipped to
     its end and raises RecordTooLarge once; iteration goes on with the next line (the
     csv reader starts a fresh record on its next call).
     """
@@ -917,10 +931,8 @@ class _CappedLines:
             line = self._stream.readline(self._limit + 1)
         if not line:
             raise StopIteration
-        if len(line) > self._limit and not line.endswith(("\n", "\r")):
-            while chunk := self._stream.readline(_SKIP_CHARS):
-                if chunk.endswith(("\n", "\r")):
-                    break
+        if _cut_short(line, self._limit):
+            _skip_rest_of_line(self._stream)
             raise RecordTooLarge
         return line
 
