@@ -112,3 +112,50 @@ def test_a_mapped_column_that_is_absent_rejects_the_file_alike(name: str) -> Non
         )
     ]
     assert len(items) == 1
+
+
+def _reasons(items: list[Article | Reject]) -> list[tuple[str, ...]]:
+    return [
+        (i.reason, i.detail, i.origin_record or "")
+        if isinstance(i, Reject)
+        else ("article", i.text, i.origin_record or "")
+        for i in items
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ('[{"text": "a"}, {"text": "b"} {"text": "c"}]', "a comma is missing between items"),
+        ('[{"text": "a"}, {"text": "b"}, , {"text": "c"}]', "a comma where an item should be"),
+        ('[{"text": "a"}, {"text": "b"}, ', "the array is not closed"),
+    ],
+)
+def test_a_broken_json_array_stops_at_the_break_after_loading_the_items_before(
+    body: str, detail: str
+) -> None:
+    items = list(read_json_stream(io.BytesIO(body.encode()), "f", RecordOptions()))
+    assert _reasons(items) == [
+        ("article", "a", "record 1"),
+        ("article", "b", "record 2"),
+        ("invalid-json", f"not valid JSON: {detail}", "record 3"),
+    ]
+
+
+def test_a_value_that_is_not_an_object_rejects_its_record_and_reading_goes_on() -> None:
+    lines = b'{"text": "a"}\n[1, 2]\n"b"\n{"text": "c"}\n'
+    assert _reasons(list(read_jsonl(io.BytesIO(lines), "f", RecordOptions()))) == [
+        ("article", "a", "line 1"),
+        ("invalid-record", "the line holds an array, not an object", "line 2"),
+        ("invalid-record", "the line holds a string, not an object", "line 3"),
+        ("article", "c", "line 4"),
+    ]
+    array = b'[{"text": "a"}, 5, null, {"text": "c"}]'
+    expected = [
+        ("article", "a", "record 1"),
+        ("invalid-record", "the record is a number, not an object", "record 2"),
+        ("invalid-record", "the record is null, not an object", "record 3"),
+        ("article", "c", "record 4"),
+    ]
+    assert _reasons(list(read_json(array, "f", RecordOptions()))) == expected
+    assert _reasons(list(read_json_stream(io.BytesIO(array), "f", RecordOptions()))) == expected

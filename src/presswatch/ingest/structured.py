@@ -412,7 +412,8 @@ class _RecordConverter:
 
     Records whose keys hold no text field are held back until a record with one appears;
     if none does within the first records (or the whole file), one file-level
-    "missing-text-column" reject replaces them, instead of a reject per record.
+    "missing-text-column" reject replaces them, instead of a reject per record. A ``fixed``
+    map (a header's, already checked to name a text column) serves every record.
     """
 
     def __init__(self, origin: str, options: RecordOptions, fixed: FieldMap | None) -> None:
