@@ -412,12 +412,14 @@ class _RecordConverter:
 
     Records whose keys hold no text field are held back until a record with one appears;
     if none does within the first records (or the whole file), one file-level
-    "missing-text-column" reject replaces them, instead of a reject per record.
+    "missing-text-column" reject replaces them, instead of a reject per record. A ``fixed``
+    map (a header's, already checked to name a text column) serves every record.
     """
 
-    def __init__(self, origin: str, options: RecordOptions) -> None:
+    def __init__(self, origin: str, options: RecordOptions, fixed: FieldMap | None) -> None:
         self.origin = origin
         self.options = options
+        self._fixed = fixed
         self._cache: dict[tuple[str, ...], FieldMap] = {}
         self._seen_text_field = False
         self._held: list[Reject] = []
@@ -434,12 +436,11 @@ class _RecordConverter:
         return fields
 
     def convert(self, record: Mapping[str, Any], where: str) -> Iterator[Article | Reject]:
-        keys = tuple(record.keys())
-        fields = self.fields_for(keys)
+        fields = self._fixed or self.fields_for(tuple(record.keys()))
         result = record_to_article(record, fields, self.origin, where, self.options)
         if fields.text is None and not self._seen_text_field and isinstance(result, Reject):
             self._held.append(result)
-            self._held_keys.update(dict.fromkeys(keys))
+            self._held_keys.update(dict.fromkeys(record))
             if len(self._held) >= _TEXT_FIELD_PROBE:
                 yield self._give_up()
             return
@@ -459,6 +460,63 @@ class _RecordConverter:
             yield self._give_up()
 
 
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    """A record that could not be read as one (its reject's reason and detail)."""
+
+    reason: str
+    detail: str
+    # Reading cannot go on past it (a broken array, an unreadable Parquet page): the loop
+    # ends there, and records held back for the missing-text-field rule are dropped.
+    final: bool = False
+
+    def reject(self, origin: str, where: str) -> Reject:
+        return Reject(origin, self.reason, self.detail, where)
+
+
+def _too_large(what: str, limit: int, unit: str = "characters", *, final: bool = False) -> _Bad:
+    return _Bad(
+        "record-too-large",
+        f"the {what} is longer than {limit:,} {unit}, {_RECORD_LIMIT_NOTE}",
+        final,
+    )
+
+
+_NOT_AN_OBJECT = "the record is {}, not an object"
+
+
+def _articles(
+    items: Iterable[tuple[int, Any]],
+    origin: str,
+    options: RecordOptions,
+    label: str,
+    *,
+    fields: FieldMap | None = None,
+    not_an_object: str = _NOT_AN_OBJECT,
+) -> Iterator[Article | Reject]:
+    """The one record loop every format feeds: (position, item) pairs -> articles and rejects.
+
+    An item is a record (a dict), a ``_Bad`` the format met in its place, or (JSON) another
+    value, rejected with ``not_an_object``. ``label`` names the position ("line 3"). With
+    ``fields`` (CSV and Parquet: one header for the whole file) every record uses that map;
+    without, each record's keys are resolved on their own.
+    """
+    converter = _RecordConverter(origin, options, fields)
+    for number, item in items:
+        where = f"{label} {number}"
+        if isinstance(item, dict):
+            yield from converter.convert(item, where)
+            if converter.stopped:
+                return
+        elif isinstance(item, _Bad):
+            yield item.reject(origin, where)
+            if item.final:
+                return
+        else:
+            yield Reject(origin, "invalid-record", not_an_object.format(_json_type(item)), where)
+    yield from converter.finish()
+
+
 # --- JSON lines ------------------------------------------------------------------------
 
 
@@ -472,11 +530,31 @@ def _check_text_start(sample: bytes) -> None:
             raise DecodeError("binary-file", "the file is mostly control bytes, not text")
 
 
-def _skip_rest_of_line(stream: IO[bytes]) -> None:
-    while True:
-        chunk = stream.readline(1024 * 1024)
-        if not chunk or chunk.endswith(b"\n"):
+def _line_ended(line: str | bytes) -> bool:
+    """Whether ``line`` (from readline) ends its line; a byte line ends only at a newline."""
+    if isinstance(line, bytes):
+        return line.endswith(b"\n")
+    return line.endswith(("\n", "\r"))
+
+
+def _cut_short(line: str | bytes, limit: int) -> bool:
+    """Whether ``readline(limit + 1)`` stopped inside a line longer than ``limit``."""
+    return len(line) > limit and not _line_ended(line)
+
+
+def _skip_rest_of_line(stream: IO[Any]) -> None:
+    """Read past the end of the current line a piece at a time, keeping none of it."""
+    while chunk := stream.readline(_SKIP_CHARS):
+        if _line_ended(chunk):
             return
+
+
+def _decoded(head: bytes, stream: IO[bytes], *, newline: str | None = None) -> IO[str]:
+    """The text of a stream whose first bytes, already read, are ``head``."""
+    codec, errors = _stream_encoding(head)
+    return io.TextIOWrapper(
+        io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors, newline=newline
+    )
 
 
 def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | None]]:
@@ -508,7 +586,7 @@ def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | 
         if not raw:
             return
         number += 1
-        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+        if _cut_short(raw, max_bytes):
             _skip_rest_of_line(buffered)
             yield number, None
             continue
@@ -528,47 +606,35 @@ def _json_type(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterator[Article | Reject]:
-    """Articles from a JSON-lines stream (one object per line), one line in memory at a time."""
-    converter = _RecordConverter(origin, options)
+def _jsonl_records(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value or _Bad) for each line that is not blank."""
     decoder = json.JSONDecoder(strict=False)
-    for number, line in _jsonl_lines(stream, options.max_record_bytes):
-        where = f"line {number}"
+    for number, line in _jsonl_lines(stream, max_bytes):
         if line is None:
-            yield Reject(
-                origin,
-                "record-too-large",
-                f"the line is longer than {options.max_record_bytes:,} bytes, {_RECORD_LIMIT_NOTE}",
-                where,
-            )
+            yield number, _too_large("line", max_bytes, "bytes")
             continue
         if "\x00" in line:
             line = line.replace("\x00", "")
         if not line.strip():
             continue
         try:
-            record = decoder.decode(line)
+            yield number, decoder.decode(line)
         except json.JSONDecodeError as exc:
-            detail = f"not valid JSON: {exc.msg} at column {exc.colno}"
-            yield Reject(origin, "invalid-json", detail, where)
-            continue
+            yield number, _Bad("invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}")
         except RecursionError:
             # Arrays nested thousands deep exhaust the parser's stack: that line alone is bad.
-            detail = "the JSON is nested too deeply to read"
-            yield Reject(origin, "invalid-json", detail, where)
-            continue
-        if not isinstance(record, dict):
-            yield Reject(
-                origin,
-                "invalid-record",
-                f"the line holds {_json_type(record)}, not an object",
-                where,
-            )
-            continue
-        yield from converter.convert(record, where)
-        if converter.stopped:
-            return
-    yield from converter.finish()
+            yield number, _Bad("invalid-json", "the JSON is nested too deeply to read")
+
+
+def read_jsonl(stream: BinaryIO, origin: str, options: RecordOptions) -> Iterator[Article | Reject]:
+    """Articles from a JSON-lines stream (one object per line), one line in memory at a time."""
+    yield from _articles(
+        _jsonl_records(stream, options.max_record_bytes),
+        origin,
+        options,
+        "line",
+        not_an_object="the line holds {}, not an object",
+    )
 
 
 # --- JSON documents --------------------------------------------------------------------
@@ -628,21 +694,7 @@ def read_json(data: bytes, origin: str, options: RecordOptions) -> Iterator[Arti
             f"or an object with a list under one of {', '.join(_LIST_KEYS[:4])}, …",
         )
         return
-    converter = _RecordConverter(origin, options)
-    for number, record in enumerate(records, start=1):
-        where = f"record {number}"
-        if not isinstance(record, dict):
-            yield Reject(
-                origin,
-                "invalid-record",
-                f"the record is {_json_type(record)}, not an object",
-                where,
-            )
-            continue
-        yield from converter.convert(record, where)
-        if converter.stopped:
-            return
-    yield from converter.finish()
+    yield from _articles(enumerate(records, start=1), origin, options, "record")
 
 
 def read_json_stream(
@@ -650,9 +702,10 @@ def read_json_stream(
 ) -> Iterator[Article | Reject]:
     """Articles from a JSON document on a stream; a top-level array is read item by item.
 
-    ``json.loads`` of a 200 MB array holds the bytes, the text and every parsed record at
-    once (over 600 MB); parsing one array item at a time holds one item. Other documents
-    (an object with a list under a key, UTF-16/32) are read whole by ``read_json``.
+    ``json.loads`` of a large array holds the bytes, the text and every parsed record at
+    once, several times the file's size; parsing one array item at a time holds one item.
+    Other documents (an object with a list under a key, UTF-16/32) are read whole by
+    ``read_json``.
     """
     head = stream.read(_SAMPLE_BYTES)
     first = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1]
@@ -662,32 +715,8 @@ def read_json_stream(
             chunks.append(chunk)
         yield from read_json(b"".join(chunks), origin, options)
         return
-    codec, errors = _stream_encoding(head)
-    text_stream = io.TextIOWrapper(
-        io.BufferedReader(_Prefixed(head, stream)), encoding=codec, errors=errors
-    )
-    converter = _RecordConverter(origin, options)
-    for number, record in enumerate(_array_items(text_stream, options.max_record_bytes), 1):
-        where = f"record {number}"
-        if isinstance(record, _BadItem):
-            yield Reject(origin, record.reason, record.detail, where)
-            return
-        if not isinstance(record, dict):
-            detail = f"the record is {_json_type(record)}, not an object"
-            yield Reject(origin, "invalid-record", detail, where)
-            continue
-        yield from converter.convert(record, where)
-        if converter.stopped:
-            return
-    yield from converter.finish()
-
-
-@dataclass(frozen=True, slots=True)
-class _BadItem:
-    """Why the array could not be read on from this item."""
-
-    reason: str
-    detail: str
+    items = _array_items(_decoded(head, stream), options.max_record_bytes)
+    yield from _articles(enumerate(items, start=1), origin, options, "record")
 
 
 def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
@@ -703,7 +732,7 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
             pos += 1
         if pos >= len(buffer):
             if at_end:
-                yield _BadItem("invalid-json", "not valid JSON: the array is not closed")
+                yield _Bad("invalid-json", "not valid JSON: the array is not closed", final=True)
                 return
             buffer, pos = buffer[pos:] + text_stream.read(want), 0
             at_end = pos >= len(buffer)
@@ -713,7 +742,9 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
             return
         if char == ",":
             if expect_item:
-                yield _BadItem("invalid-json", "not valid JSON: a comma where an item should be")
+                yield _Bad(
+                    "invalid-json", "not valid JSON: a comma where an item should be", final=True
+                )
                 return
             pos += 1
             expect_item = True
@@ -723,18 +754,15 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
         except json.JSONDecodeError as exc:
             item, end, error = None, -1, exc.msg
         except RecursionError:
-            yield _BadItem("invalid-json", "the JSON is nested too deeply to read")
+            yield _Bad("invalid-json", "the JSON is nested too deeply to read", final=True)
             return
         # An item that ends at the end of the buffer may go on in the next piece.
         if end < 0 or (end >= len(buffer) and not at_end):
             if at_end:
-                yield _BadItem("invalid-json", f"not valid JSON: {error}")
+                yield _Bad("invalid-json", f"not valid JSON: {error}", final=True)
                 return
             if len(buffer) - pos > max_chars:
-                yield _BadItem(
-                    "record-too-large",
-                    f"the record is longer than {max_chars:,} characters, {_RECORD_LIMIT_NOTE}",
-                )
+                yield _too_large("record", max_chars, final=True)
                 return
             more = text_stream.read(want)
             want = min(want * 2, max_chars + 1)  # doubling: each item is parsed O(1) times
@@ -743,7 +771,9 @@ def _array_items(text_stream: IO[str], max_chars: int) -> Iterator[Any]:
             continue
         want = _SKIP_CHARS
         if not expect_item:
-            yield _BadItem("invalid-json", "not valid JSON: a comma is missing between items")
+            yield _Bad(
+                "invalid-json", "not valid JSON: a comma is missing between items", final=True
+            )
             return
         expect_item = False
         yield item
@@ -814,19 +844,11 @@ def read_csv(
     _raise_csv_field_limit(options.max_record_bytes)
     sample = stream.read(_SAMPLE_BYTES)
     _check_text_start(sample)
-    encoding, errors = _stream_encoding(sample)
-    text_stream = io.TextIOWrapper(
-        io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, errors=errors, newline=""
-    )
+    text_stream = _decoded(sample, stream, newline="")
     limit = options.max_record_bytes
     first = text_stream.readline(limit + 1)
-    if len(first) > limit and not first.endswith(("\n", "\r")):
-        yield Reject(
-            origin,
-            "record-too-large",
-            f"the header line is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
-            "row 1",
-        )
+    if _cut_short(first, limit):
+        yield _too_large("header line", limit).reject(origin, "row 1")
         return
     if delimiter is None:
         delimiter = _guess_delimiter(first)
@@ -837,44 +859,49 @@ def read_csv(
         return
     header = [h.replace("\x00", "").strip() for h in header]
     fields = resolve_fields([h for h in header if h], options.column_map)
-    if fields.missing_mapped:
-        yield Reject(
-            origin,
-            "missing-mapped-column",
-            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
-            f"{_describe_keys(header)}",
-        )
+    problem = _header_problem(origin, fields, header)
+    if problem is not None:
+        yield problem
         return
-    if fields.text is None:
-        yield missing_text_reject(origin, header, "column")
-        return
-    wanted = _wanted_columns(fields)
-    positions = {name: header.index(name) for name in wanted}
-    row_number = 1
+    positions = {name: header.index(name) for name in _wanted_columns(fields)}
+    rows = _csv_rows(reader, positions, limit)
+    yield from _articles(rows, origin, options, "row", fields=fields)
+
+
+def _csv_rows(
+    reader: Iterator[list[str]], positions: Mapping[str, int], limit: int
+) -> Iterator[tuple[int, dict[str, str | None] | _Bad]]:
+    """(row number, record of the wanted columns or _Bad) per data row that is not blank."""
+    row_number = 1  # the header
     while True:
+        row_number += 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            row_number += 1
-            detail = f"unreadable CSV row: {exc}"
-            yield Reject(origin, "invalid-csv-row", detail, f"row {row_number}")
+            yield row_number, _Bad("invalid-csv-row", f"unreadable CSV row: {exc}")
             continue
         except RecordTooLarge:
-            row_number += 1
-            yield Reject(
-                origin,
-                "record-too-large",
-                f"the row is longer than {limit:,} characters, {_RECORD_LIMIT_NOTE}",
-                f"row {row_number}",
-            )
+            yield row_number, _too_large("row", limit)
             continue
-        row_number += 1
         if not row or not any(cell.strip() for cell in row):
             continue
-        record = {name: row[i] if i < len(row) else None for name, i in positions.items()}
-        yield record_to_article(record, fields, origin, f"row {row_number}", options)
+        yield row_number, {name: row[i] if i < len(row) else None for name, i in positions.items()}
+
+
+def _header_problem(origin: str, fields: FieldMap, columns: list[str]) -> Reject | None:
+    """A file-level Reject when a CSV header or Parquet schema gives no usable text column."""
+    if fields.missing_mapped:
+        return Reject(
+            origin,
+            "missing-mapped-column",
+            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
+            f"{_describe_keys(columns)}",
+        )
+    if fields.text is None:
+        return missing_text_reject(origin, columns, "column")
+    return None
 
 
 class RecordTooLarge(Exception):
@@ -884,8 +911,8 @@ class RecordTooLarge(Exception):
 class _CappedLines:
     """The lines of a text stream, each read up to ``limit`` characters and no further.
 
-    Iterating a text stream reads a whole line however long, so one 190 MB CSV cell on
-    a single line would sit in memory several times over. A longer line is skipped to
+    Iterating a text stream reads a whole line however long, so one huge CSV cell on a
+    single line would sit in memory several times over. A longer line is skipped to
     its end and raises RecordTooLarge once; iteration goes on with the next line (the
     csv reader starts a fresh record on its next call).
     """
@@ -905,10 +932,8 @@ class _CappedLines:
             line = self._stream.readline(self._limit + 1)
         if not line:
             raise StopIteration
-        if len(line) > self._limit and not line.endswith(("\n", "\r")):
-            while chunk := self._stream.readline(_SKIP_CHARS):
-                if chunk.endswith(("\n", "\r")):
-                    break
+        if _cut_short(line, self._limit):
+            _skip_rest_of_line(self._stream)
             raise RecordTooLarge
         return line
 
@@ -1010,44 +1035,32 @@ def read_parquet(
         return
     columns = list(parquet.schema_arrow.names)
     fields = resolve_fields(columns, options.column_map)
-    if fields.missing_mapped:
-        yield Reject(
-            origin,
-            "missing-mapped-column",
-            f"--map names {', '.join(fields.missing_mapped)} but the file has columns "
-            f"{_describe_keys(columns)}",
-        )
+    problem = _header_problem(origin, fields, columns) or _column_type_problem(
+        parquet.schema_arrow, fields, origin
+    )
+    if problem is not None:
+        yield problem
         return
-    if fields.text is None:
-        yield missing_text_reject(origin, columns, "column")
-        return
-    type_problem = _column_type_problem(parquet.schema_arrow, fields, origin)
-    if type_problem is not None:
-        yield type_problem
-        return
+    rows = _parquet_rows(parquet, _wanted_columns(fields))
+    yield from _articles(rows, origin, options, "row", fields=fields)
+
+
+def _parquet_rows(parquet: Any, columns: list[str]) -> Iterator[tuple[int, dict[str, Any] | _Bad]]:
+    """(row number, record or _Bad) per row, read in record batches of ``columns``."""
+    import pyarrow as pa
+
     row_number = 0
     try:
-        for batch in parquet.iter_batches(
-            batch_size=_PARQUET_BATCH_ROWS, columns=_wanted_columns(fields)
-        ):
+        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=columns):
             rows, bad = _batch_rows(batch)
             for index, record in enumerate(rows):
                 row_number += 1
-                where = f"row {row_number}"
                 if index in bad:
                     column, error = bad[index]
-                    yield Reject(
-                        origin,
-                        "invalid-value",
-                        f"the {column!r} column holds a value that cannot be read ({error})",
-                        where,
-                    )
+                    detail = f"the {column!r} column holds a value that cannot be read ({error})"
+                    yield row_number, _Bad("invalid-value", detail)
                     continue
-                yield record_to_article(record, fields, origin, where, options)
+                yield row_number, record
     except (pa.ArrowException, OSError, ValueError, OverflowError) as exc:
-        yield Reject(
-            origin,
-            "invalid-parquet",
-            f"reading stopped after {row_number:,} rows: {exc}",
-            f"row {row_number + 1}",
-        )
+        detail = f"reading stopped after {row_number:,} rows: {exc}"
+        yield row_number + 1, _Bad("invalid-parquet", detail, final=True)
