@@ -562,3 +562,22 @@ def test_unknown_source_can_be_picked_as_a_filter(tmp_path: Path) -> None:
         assert by_source[["source", "articles"]].values.tolist() == [[Q.UNKNOWN_SOURCE, 1]]
     finally:
         c.close()
+
+
+@pytest.mark.parametrize(("capitals", "articles", "mentions"), [(True, 4, 7), (False, 3, 4)])
+def test_one_capital_rule_in_every_view(conn, capitals: bool, articles: int, mentions: int) -> None:
+    # RU: a1 x2, a2 x1, a4 named x1 + capital x2, a7 capital x1 (test_fixture_facts). With
+    # capitals 4 articles, 7 mentions; without, a7 drops out and a4 counts once: 3 and 4.
+    f = Filters(include_capitals=capitals)
+    overview = _row(Q.top_entities(conn, f, "country", 10).set_index("entity_id"), "RU")
+    series = Q.mentions_over_time(conn, f, ["RU"], "month", "mentions")
+    nodes = _row(Q.cooccurrence_nodes(conn, f, "article", 10).set_index("entity_id"), "RU")
+    filtered = Q.count_articles(conn, Filters(countries=("RU",), include_capitals=capitals))
+    kwic = Q.kwic_snippets(conn, f, entity_id="RU", per_article=10)
+    assert overview["articles"] == articles
+    assert int(series["articles"].sum()) == articles
+    assert nodes["units"] == articles
+    assert filtered == articles
+    assert overview["mentions"] == mentions
+    assert int(series["mentions"].sum()) == mentions
+    assert len(kwic) == mentions

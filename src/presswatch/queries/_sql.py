@@ -82,13 +82,6 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _mention_expr(f: Filters, alias: str = "e") -> str:
-    """How many mentions an article_entities row counts for under the filters."""
-    if f.include_capitals:
-        return f"({alias}.n_named + {alias}.n_capital)"
-    return f"{alias}.n_named"
-
-
 def _in_fa(f: Filters, alias: str) -> str:
     """``<alias>.article_id IN fa`` — or TRUE when nothing is filtered (skips a semi-join)."""
     if f.is_default:
@@ -210,7 +203,7 @@ def _with_countries(
     conn: Conn, f: Filters, page_sql: str, params: list[object], order: str
 ) -> pd.DataFrame:
     """Add a ``countries`` column (names, most-mentioned first) to a small article result."""
-    m = _mention_expr(f)
+    m = f.mentions_sql()
     sql = f"""
         WITH page AS ({page_sql}),
         ctry AS (
@@ -218,7 +211,7 @@ def _with_countries(
                    string_agg({_NAME.format(col="e.entity_id")}, ', '
                               ORDER BY {m} DESC, {_NAME.format(col="e.entity_id")}) AS countries
             FROM article_entities e LEFT JOIN entities en ON en.entity_id = e.entity_id
-            WHERE e.kind = 'country' AND {m} > 0
+            WHERE e.kind = 'country' AND {f.mentioned_sql()}
               AND e.article_id IN (SELECT article_id FROM page)
             GROUP BY 1
         )

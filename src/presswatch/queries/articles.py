@@ -23,7 +23,6 @@ from presswatch.queries._sql import (
     _df,
     _fa,
     _in_fa,
-    _mention_expr,
     _rows,
     _where_ids,
     _with_countries,
@@ -52,7 +51,7 @@ def articles_page(
 
 def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[object]]:
     cte, params = _fa(conn, f)
-    m = _mention_expr(f)
+    m = f.mentions_sql()
     name = _NAME.format(col="e.entity_id")
     text_col = ", a.text" if include_text else ""
     sql = f"""
@@ -66,7 +65,7 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
                    string_agg({name}, ', ' ORDER BY {m} DESC, {name})
                        FILTER (WHERE e.kind = 'term') AS watch_groups
             FROM article_entities e LEFT JOIN entities en ON en.entity_id = e.entity_id
-            WHERE e.kind IN ('country', 'organisation', 'term') AND {m} > 0
+            WHERE e.kind IN ('country', 'organisation', 'term') AND {f.mentioned_sql()}
               AND {_in_fa(f, "e")}
             GROUP BY 1
         )
@@ -221,7 +220,7 @@ class _KwicPlan:
 
     ids: list[int]
     entity_id: str | None  # detected mentions of this entity ...
-    capital: str  # ... with this extra condition on the mention kind
+    counted: str  # ... the rows of ``mentions m`` that count (the capital-city rule)
     pattern: re.Pattern[str] | None  # ... or else the words of a text query
 
 
@@ -237,27 +236,26 @@ def _kwic_plan(
     # Every article gives at least one line, so a line limit is also an article limit.
     limit_sql, limit_params = ("", []) if max_articles is None else (" LIMIT ?", [max_articles])
     if entity_id and not entity_id.startswith(WORD_PREFIX):
-        capital = "" if f.include_capitals else "AND m.kind <> 'capital'"
         # The articles from article_entities (a row per article and entity, a fifth of
         # mentions); the mentions themselves are read for the chosen articles only.
         sql = f"""
             SELECT article_id FROM articles
             WHERE article_id IN (
                 SELECT e.article_id FROM article_entities e
-                WHERE e.entity_id = ? AND {_mention_expr(f, "e")} > 0
+                WHERE e.entity_id = ? AND {f.mentioned_sql("e")}
                   AND {_where_ids(conn, f, "e")}
             )
             ORDER BY {order_sql}{limit_sql}
         """  # noqa: S608
         ids = [int(r[0]) for r in _rows(conn, sql, [entity_id, *limit_params])]  # type: ignore[call-overload]
-        return _KwicPlan(ids, entity_id, capital, None)
+        return _KwicPlan(ids, entity_id, f.mention_rows_sql("m"), None)
     if entity_id:  # a free typed term: its words as one phrase
         query = '"' + entity_id[len(WORD_PREFIX) :].replace('"', " ") + '"'
     q = f.text if query is None else query
     parsed = textquery.parse(q)
     pattern = textquery.word_regex(parsed.node)
     if parsed.node is None or pattern is None:
-        return _KwicPlan([], None, "", None)
+        return _KwicPlan([], None, "TRUE", None)
     where = _where_ids(conn, f, "a")
     where_params: list[object] = []
     if q != f.text:  # snippets for a query other than the filter's own: match it too
@@ -265,7 +263,7 @@ def _kwic_plan(
         where = f"{where} AND {qsql}"
     sql = f"SELECT a.article_id FROM articles a WHERE {where} ORDER BY {order_sql}{limit_sql}"  # noqa: S608
     ids = [int(r[0]) for r in _rows(conn, sql, [*where_params, *limit_params])]  # type: ignore[call-overload]
-    return _KwicPlan(ids, None, "", re.compile(pattern))
+    return _KwicPlan(ids, None, "TRUE", re.compile(pattern))
 
 
 def _kwic_lines(
@@ -277,7 +275,7 @@ def _kwic_lines(
     if plan.entity_id is not None:
         sql = f"""
             SELECT m.article_id, m.field, m.start_pos, m.end_pos FROM mentions m
-            WHERE m.entity_id = ? {plan.capital}
+            WHERE m.entity_id = ? AND {plan.counted}
               AND m.article_id IN (SELECT unnest(?::BIGINT[]))
             ORDER BY m.field = 'text', m.start_pos
         """  # noqa: S608

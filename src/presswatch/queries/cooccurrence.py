@@ -25,7 +25,6 @@ from presswatch.queries._sql import (
     _fa,
     _in_fa,
     _marks,
-    _mention_expr,
     _rows,
     _with_countries,
 )
@@ -39,7 +38,7 @@ def _pair_counts_sql(f: Filters, scope: str, where_pair: str) -> str:
     (``n``, or ``n_named`` when capital-city mentions are not counted).
     """
     _check(scope, SCOPES, "scope")
-    col = "n" if f.include_capitals else "n_named"
+    col = f.counted_column("n")
     if scope == "article":
         agg = "count(*)"
     else:
@@ -98,11 +97,7 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
     cte, params = _fa(conn, f)
     _check(scope, SCOPES, "scope")
     if scope == "sentence":
-        ns, cs = (
-            ("n_sentences", "country_sentences")
-            if f.include_capitals
-            else ("n_sentences_named", "country_sentences_named")
-        )
+        ns, cs = f.counted_column("n_sentences"), f.counted_column("country_sentences")
         units_sql = f"""
             ent AS (
                 SELECT e.entity_id, sum(e.{ns})::BIGINT AS units FROM article_entities e
@@ -115,16 +110,16 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
             )
         """  # noqa: S608
     else:
-        m = _mention_expr(f)
+        counted = f.mentioned_sql()
         units_sql = f"""
             ent AS (
                 SELECT e.entity_id, count(*) AS units FROM article_entities e
-                WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")} GROUP BY 1
+                WHERE e.kind = 'country' AND {counted} AND {_in_fa(f, "e")} GROUP BY 1
             ),
             nu AS (
                 SELECT (SELECT count(*) FROM fa) AS n_units,
                        (SELECT count(DISTINCT e.article_id) FROM article_entities e
-                        WHERE e.kind = 'country' AND {m} > 0 AND {_in_fa(f, "e")}) AS n_country
+                        WHERE e.kind = 'country' AND {counted} AND {_in_fa(f, "e")}) AS n_country
             )
         """  # noqa: S608
     sql = f"""
@@ -311,7 +306,7 @@ def articles_for_pair(
 
 def _pair_counts_sql_by_article(f: Filters, scope: str) -> str:
     """CTE ``pa`` (article_id, n) for the pair bound as parameters (scope, a, b with a < b)."""
-    col = "n" if f.include_capitals else "n_named"
+    col = f.counted_column("n")
     return f"""
         pa AS (
             SELECT p.article_id, p.{col} AS n FROM country_pairs p

@@ -27,7 +27,6 @@ from presswatch.queries._sql import (
     _fits_bins,
     _grid_sql,
     _marks,
-    _mention_expr,
     _period_expr,
     _where_ids,
     _with_countries,
@@ -69,10 +68,10 @@ def _entity_hits(f: Filters, entity_id: str) -> tuple[str, list[object]] | None:
     """SELECT article_id, mentions (> 0) for any entity id, over the whole corpus."""
     if entity_id.startswith(WORD_PREFIX):
         return _word_hits(entity_id[len(WORD_PREFIX) :])
-    m = _mention_expr(f)
+    m = f.mentions_sql()
     return (
         f"SELECT e.article_id, {m} AS mentions FROM article_entities e "  # noqa: S608
-        f"WHERE e.entity_id = ? AND {m} > 0",
+        f"WHERE e.entity_id = ? AND {f.mentioned_sql()}",
         [entity_id],
     )
 
@@ -122,10 +121,10 @@ def mentions_over_time(
     hit_params: list[object] = []
     stored = [e for e in ids if not e.startswith(WORD_PREFIX)]
     if stored:  # one scan of article_entities for every stored entity
-        m = _mention_expr(f)
+        m = f.mentions_sql()
         parts.append(
             f"SELECT e.entity_id, e.article_id, {m} AS mentions FROM article_entities e "  # noqa: S608
-            f"WHERE e.entity_id IN ({_marks(stored)}) AND {m} > 0"
+            f"WHERE e.entity_id IN ({_marks(stored)}) AND {f.mentioned_sql()}"
         )
         hit_params.extend(stored)
     for eid in ids:

@@ -19,7 +19,6 @@ from presswatch.queries._sql import (
     _fits_bins,
     _grid_sql,
     _in_fa,
-    _mention_expr,
     _rows,
     _where_ids,
 )
@@ -107,13 +106,13 @@ def top_entities(
     """
     _check(kind, _KINDS, "entity kind")
     cte, params = _fa(conn, f)
-    m = _mention_expr(f)
+    m = f.mentions_sql()
     sql = f"""
         WITH {cte},
         agg AS (
             SELECT e.entity_id, count(*) AS articles, sum({m})::BIGINT AS mentions
             FROM article_entities e
-            WHERE e.kind = ? AND {m} > 0 AND {_in_fa(f, "e")}
+            WHERE e.kind = ? AND {f.mentioned_sql()} AND {_in_fa(f, "e")}
             GROUP BY 1
         )
         SELECT agg.entity_id, {_NAME.format(col="agg.entity_id")} AS name,

@@ -21,7 +21,6 @@ from presswatch.queries._sql import (
     _fa,
     _in_fa,
     _marks,
-    _mention_expr,
     _rows,
 )
 
@@ -88,7 +87,7 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
         {", " if cte else "WITH "} c AS (
             SELECT e.entity_id, any_value(e.kind) AS kind, count(*) AS articles
             FROM article_entities e
-            WHERE {_mention_expr(g)} > 0 {restrict}
+            WHERE {g.mentioned_sql()} {restrict}
             GROUP BY 1
         )
         SELECT coalesce(en.entity_id, c.entity_id) AS entity_id,
