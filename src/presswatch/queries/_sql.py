@@ -136,14 +136,14 @@ def _fa_table(conn: Conn, f: Filters) -> str:
     return name
 
 
-def _fa(conn: Conn, f: Filters, extra_cols: str = "") -> tuple[str, list[object]]:
+def _fa(conn: Conn, f: Filters, extra_cols: str = "") -> str:
     """CTE ``fa``: the filtered articles, columns article_id (+ ``extra_cols`` over alias a).
 
-    ``extra_cols`` may use a.published_at, a.date_precision and a.word_count. Returns
-    (sql, params); the params list is empty (kept so call sites stay uniform).
+    ``extra_cols`` may use a.published_at, a.date_precision and a.word_count. It binds no
+    parameter: the filter's own are bound once, where ``_fa_table`` makes its table.
     """
     cols = "a.article_id" + (", " + extra_cols if extra_cols else "")
-    return f"fa AS (SELECT {cols} FROM {_fa_table(conn, f)} a)", []  # noqa: S608
+    return f"fa AS (SELECT {cols} FROM {_fa_table(conn, f)} a)"  # noqa: S608
 
 
 def _where_ids(conn: Conn, f: Filters, alias: str = "a") -> str:

@@ -39,18 +39,15 @@ def articles_page(
     """
     order_sql = _ORDER[_check(order, _ORDER, "order")]
     where = _where_ids(conn, f, "a")
-    params: list[object] = []
     page = (
         f"SELECT {_article_cols()} FROM articles a WHERE {where} "  # noqa: S608
         f"ORDER BY {order_sql} LIMIT ? OFFSET ?"
     )
-    return _with_countries(
-        conn, f, page, [*params, max(1, int(limit)), max(0, int(offset))], order_sql
-    )
+    return _with_countries(conn, f, page, [max(1, int(limit)), max(0, int(offset))], order_sql)
 
 
 def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[object]]:
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     m = f.mentions_sql()
     name = _NAME.format(col="e.entity_id")
     text_col = ", a.text" if include_text else ""
@@ -79,7 +76,7 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
         ORDER BY a.published_at DESC NULLS LAST, a.article_id
     """  # noqa: S608
     # A missing source is written as the dashboard shows it, so the CSV and the filter agree.
-    return sql, [*params, UNKNOWN_SOURCE]
+    return sql, [UNKNOWN_SOURCE]
 
 
 def iter_articles_all(

@@ -94,7 +94,7 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
     if cached is not None:
         units_c, n_c, nc_c = cast("tuple[pd.DataFrame, int, int]", cached)
         return units_c.copy(), int(n_c), int(nc_c)
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     _check(scope, SCOPES, "scope")
     if scope == "sentence":
         ns, cs = f.counted_column("n_sentences"), f.counted_column("country_sentences")
@@ -129,10 +129,10 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
         FROM ent LEFT JOIN entities en ON en.entity_id = ent.entity_id
         ORDER BY ent.units DESC, ent.entity_id
     """  # noqa: S608
-    units = _df(conn, sql, params)
+    units = _df(conn, sql)
     if units.empty:  # no country in the filtered set; still report the number of units
         n_sql = f"WITH {cte}, {units_sql} SELECT n_units, n_country FROM nu"  # noqa: S608
-        row = _rows(conn, n_sql, params)[0]
+        row = _rows(conn, n_sql)[0]
         n, n_country = int(row[0]), int(row[1])  # type: ignore[call-overload]
     else:
         n, n_country = int(units["n_units"].iloc[0]), int(units["n_country"].iloc[0])
@@ -202,13 +202,13 @@ def cooccurrence(
     if len(nodes) < 2:
         return pd.DataFrame(columns=columns)
     ids = list(nodes["entity_id"])
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     where_pair = f"p.a IN ({_marks(ids)}) AND p.b IN ({_marks(ids)})"
     sql = f"""
         WITH {cte}, {_pair_counts_sql(f, scope, where_pair)}
         SELECT a, b, n_ab FROM pc
     """  # noqa: S608
-    counts = _df(conn, sql, [*params, scope, *ids, *ids])
+    counts = _df(conn, sql, [scope, *ids, *ids])
     info = nodes.set_index("entity_id")
     pairs = [(a, b) for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1 :]]
     df = pd.DataFrame(pairs, columns=["a", "b"])
@@ -255,12 +255,12 @@ def partners_of(
     _check(measure, CO_MEASURES, "measure")
     columns = ["entity_id", "name", "n_ab", "n_a", "n_b", "n_units", "jaccard", "pmi",
                "npmi", "value"]  # fmt: skip
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     sql = f"""
         WITH {cte}, {_pair_counts_sql(f, scope, "p.a = ? OR p.b = ?")}
         SELECT CASE WHEN a = ? THEN b ELSE a END AS entity_id, n_ab FROM pc WHERE n_ab >= ?
     """  # noqa: S608
-    pairs = _df(conn, sql, [*params, scope, focus, focus, focus, max(1, int(min_count))])
+    pairs = _df(conn, sql, [scope, focus, focus, focus, max(1, int(min_count))])
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     units, n, _ = _entity_units(conn, f, scope)
@@ -285,7 +285,7 @@ def articles_for_pair(
     """
     _check(scope, SCOPES, "scope")
     a, b = sorted((a, b))
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     sql_pairs = f"""
         WITH {cte}, {_pair_counts_sql_by_article(f, scope)}
         SELECT article_id, n FROM pa
@@ -299,7 +299,7 @@ def articles_for_pair(
         conn,
         f,
         page,
-        [*params, scope, a, b, max(1, int(limit))],
+        [scope, a, b, max(1, int(limit))],
         "published_at DESC NULLS LAST, article_id",
     )
 

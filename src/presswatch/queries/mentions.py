@@ -100,7 +100,7 @@ def mentions_over_time(
     g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
     _check(measure, MEASURES, "measure")
     ids = list(dict.fromkeys(entity_ids))
-    cte, params = _fa(conn, f, f"{_period_expr(g)} AS period, a.word_count")
+    cte = _fa(conn, f, f"{_period_expr(g)} AS period, a.word_count")
     totals_sql = f"""
         WITH {cte},
         p AS (
@@ -111,7 +111,7 @@ def mentions_over_time(
                coalesce(p.total_words, 0) AS total_words
         FROM grid LEFT JOIN p USING (period) ORDER BY grid.period
     """  # noqa: S608
-    totals = _df(conn, totals_sql, params)
+    totals = _df(conn, totals_sql)
     columns = ["period", "entity_id", "label", "mentions", "articles", "total_articles",
                "total_words", "value"]  # fmt: skip
     if totals.empty or not ids:
@@ -146,7 +146,7 @@ def mentions_over_time(
             WHERE fa.period IS NOT NULL AND h.mentions > 0
             GROUP BY 1, 2
         """  # noqa: S608
-        counts = _df(conn, sql, [*params, *hit_params])
+        counts = _df(conn, sql, hit_params)
 
     names = _names(conn, ids)
     grid = totals.merge(pd.DataFrame({"entity_id": ids}), how="cross")

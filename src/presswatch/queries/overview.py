@@ -38,7 +38,6 @@ def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
     per-source table (``articles_by_source``) lists them as one group.
     """
     where = _where_ids(conn, f, "a")
-    params: list[object] = []
     sql = f"""
         SELECT count(*) AS articles, coalesce(sum(a.word_count), 0)::BIGINT AS words,
                min(a.published_at) AS first, max(a.published_at) AS last,
@@ -50,7 +49,7 @@ def corpus_overview(conn: Conn, f: Filters) -> pd.DataFrame:
                {_LAST_PRECISION} FILTER (WHERE a.published_at IS NOT NULL) AS last_precision
         FROM articles a WHERE {where}
     """  # noqa: S608
-    return _df(conn, sql, params)
+    return _df(conn, sql)
 
 
 def count_articles(conn: Conn, f: Filters) -> int:
@@ -84,7 +83,6 @@ def articles_per_period(conn: Conn, f: Filters, granularity: Granularity = "mont
     """
     g = _TRUNC[_check(granularity, _TRUNC, "granularity")]
     where = _where_ids(conn, f, "a")
-    params: list[object] = []
     sql = f"""
         WITH p AS (
             SELECT date_trunc('{g}', a.published_at) AS period, count(*) AS articles
@@ -94,7 +92,7 @@ def articles_per_period(conn: Conn, f: Filters, granularity: Granularity = "mont
         SELECT grid.period, coalesce(p.articles, 0) AS articles
         FROM grid LEFT JOIN p USING (period) ORDER BY grid.period
     """  # noqa: S608
-    return _df(conn, sql, params)
+    return _df(conn, sql)
 
 
 def top_entities(
@@ -105,7 +103,7 @@ def top_entities(
     Ordered by articles (desc), then mentions, then name.
     """
     _check(kind, _KINDS, "entity kind")
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     m = f.mentions_sql()
     sql = f"""
         WITH {cte},
@@ -121,7 +119,7 @@ def top_entities(
         ORDER BY agg.articles DESC, agg.mentions DESC, name
         LIMIT ?
     """  # noqa: S608
-    return _df(conn, sql, [*params, kind, max(1, int(limit))])
+    return _df(conn, sql, [kind, max(1, int(limit))])
 
 
 def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
@@ -131,7 +129,7 @@ def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
     Articles without a source are grouped under ``UNKNOWN_SOURCE``; first/last ignore
     undated ones.
     """
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     sql = f"""
         WITH {cte}
         SELECT coalesce(a.source, ?) AS source, count(*) AS articles,
@@ -141,4 +139,4 @@ def articles_by_source(conn: Conn, f: Filters, limit: int = 50) -> pd.DataFrame:
         FROM articles a WHERE {_in_fa(f, "a")}
         GROUP BY 1 ORDER BY articles DESC, source LIMIT ?
     """  # noqa: S608
-    return _df(conn, sql, [*params, UNKNOWN_SOURCE, max(1, int(limit))])
+    return _df(conn, sql, [UNKNOWN_SOURCE, max(1, int(limit))])

@@ -80,7 +80,7 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
     (articles mentioning it in the filtered set, all articles when ``f`` is None).
     """
     g = f or Filters()
-    cte, params = _fa(conn, g) if f is not None else ("", [])
+    cte = _fa(conn, g) if f is not None else ""
     restrict = f"AND {_in_fa(g, 'e')}" if f is not None else ""
     sql = f"""
         {"WITH " + cte if cte else ""}
@@ -98,7 +98,7 @@ def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
         WHERE coalesce(en.kind, c.kind) IN ('country', 'organisation', 'term')
         ORDER BY articles DESC, name
     """  # noqa: S608
-    return _df(conn, sql, params)
+    return _df(conn, sql)
 
 
 # --------------------------------------------------------------------------- overview

@@ -80,7 +80,7 @@ def _inside_units(conn: Conn, f: Filters, units: set[_Unit]) -> dict[str, int]:
     """
     if not units:
         return {}
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     by_id = {term_id(" ".join(u)): u for u in units}
     sql = f"""
         WITH {cte}
@@ -88,7 +88,7 @@ def _inside_units(conn: Conn, f: Filters, units: set[_Unit]) -> dict[str, int]:
         WHERE {_in_fa(f, "x")} AND x.term_id IN (SELECT unnest(?::BIGINT[]))
         GROUP BY 1
     """  # noqa: S608
-    df = _df(conn, sql, [*params, list(by_id)])
+    df = _df(conn, sql, [list(by_id)])
     total = {by_id[int(tid)]: int(n) for tid, n in df.itertuples(index=False)}
     own: dict[_Unit, int] = {}
     for u in sorted(total, key=len, reverse=True):  # longest first
@@ -120,7 +120,7 @@ def _top_terms(
     ``inside`` (word -> occurrences inside excluded units) is taken off the words' counts.
     """
     exact, words, units = excluded
-    cte, params = _fa(conn, f)
+    cte = _fa(conn, f)
     fetch = want + len(exact) // 4 + 100
     while True:
         sql = f"""
@@ -133,7 +133,7 @@ def _top_terms(
             SELECT top.term_id, t.term, top.n, top.articles
             FROM top JOIN terms t ON t.term_id = top.term_id
         """  # noqa: S608
-        df = _df(conn, sql, [*params, fetch])
+        df = _df(conn, sql, [fetch])
         if inside:
             df["n"] = [
                 int(n) - inside.get(str(t), 0) for t, n in zip(df["term"], df["n"], strict=True)
@@ -238,9 +238,9 @@ def _corpus_term_totals(conn: Conn, ids: Sequence[int]) -> pd.Series:
 
 
 def _words_of(conn: Conn, f: Filters) -> float:
-    cte, params = _fa(conn, f, "a.word_count")
+    cte = _fa(conn, f, "a.word_count")
     sql = f"WITH {cte} SELECT coalesce(sum(word_count), 0) FROM fa"  # noqa: S608
-    return float(_rows(conn, sql, params)[0][0])  # type: ignore[arg-type]
+    return float(_rows(conn, sql)[0][0])  # type: ignore[arg-type]
 
 
 def term_keyness(
@@ -284,7 +284,7 @@ def term_keyness(
         )
     else:
         rf = f.replace(date_from=ref_from, date_to=ref_to)
-        rcte, rparams = _fa(conn, rf)
+        rcte = _fa(conn, rf)
         ref_sql = f"""
             WITH {rcte}
             SELECT x.term_id, sum(x.n)::BIGINT AS n FROM article_terms x
@@ -292,7 +292,7 @@ def term_keyness(
               AND x.term_id IN (SELECT unnest(?::BIGINT[]))
             GROUP BY 1
         """  # noqa: S608
-        refdf = _df(conn, ref_sql, [*rparams, ids]).set_index("term_id")["n"]
+        refdf = _df(conn, ref_sql, [ids]).set_index("term_id")["n"]
         ref_words = _words_of(conn, rf)
         ref_inside = _inside_units(conn, rf, excluded[2])
         ref_n = cand["term_id"].map(refdf).fillna(0) - cand["term"].map(
