@@ -581,3 +581,31 @@ def test_one_capital_rule_in_every_view(conn, capitals: bool, articles: int, men
     assert overview["mentions"] == mentions
     assert int(series["mentions"].sum()) == mentions
     assert len(kwic) == mentions
+
+
+def _records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
+    # An all-NULL column reads as NaN through .df() and None through Arrow: the same cell.
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        Filters(),
+        Filters(sources=("Wire",)),
+        Filters(countries=("RU",), include_capitals=False),
+        Filters(text="energy"),
+        Filters(sources=("nobody",)),
+    ],
+)
+def test_export_rows_are_the_page_rows(conn, f: Filters) -> None:
+    # The CSV export is the article list without its page limit: the same rows, columns
+    # and values, in the same order, whether read whole or a page at a time.
+    export = pd.concat(list(Q.iter_articles_all(conn, f, chunk_rows=2)), ignore_index=True)
+    whole = Q.articles_page(conn, f, limit=100)
+    pages = [Q.articles_page(conn, f, limit=3, offset=o) for o in range(0, 9, 3)]
+    assert list(export.columns) == list(whole.columns)
+    assert "watch_groups" in export.columns
+    assert _records(export) == _records(whole)
+    assert _records(pd.concat(pages, ignore_index=True)) == _records(whole)
+    assert _records(export) == _records(Q.articles_all(conn, f))

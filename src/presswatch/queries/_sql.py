@@ -42,11 +42,12 @@ _STEP: dict[str, str] = {
     "quarter": "3 months",
     "year": "1 year",
 }
+# Article orders; ``{a}`` is where a table qualifier goes (see ``_order_sql``).
 _ORDER: dict[str, str] = {
-    "newest": "published_at DESC NULLS LAST, article_id",
-    "oldest": "published_at ASC NULLS LAST, article_id",
-    "source": "source ASC NULLS LAST, published_at DESC NULLS LAST, article_id",
-    "title": "lower(title) ASC NULLS LAST, article_id",
+    "newest": "{a}published_at DESC NULLS LAST, {a}article_id",
+    "oldest": "{a}published_at ASC NULLS LAST, {a}article_id",
+    "source": "{a}source ASC NULLS LAST, {a}published_at DESC NULLS LAST, {a}article_id",
+    "title": "lower({a}title) ASC NULLS LAST, {a}article_id",
 }
 _KINDS = ("country", "organisation", "term")
 # Display name of an entity id: reference name, else the id without its "org:"/"term:"
@@ -67,6 +68,13 @@ def _check(value: str, allowed: Sequence[str] | dict[str, str], what: str) -> st
     if value not in allowed:
         raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
     return value
+
+
+def _order_sql(order: str, alias: str = "") -> str:
+    """ORDER BY terms of an article order, over ``<alias>``'s columns when given."""
+    if alias and not alias.isidentifier():
+        raise ValueError(f"bad SQL alias {alias!r}")
+    return _ORDER[_check(order, _ORDER, "order")].format(a=f"{alias}." if alias else "")
 
 
 def _df(conn: Conn, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:

@@ -14,45 +14,62 @@ from presswatch import textquery
 from presswatch.filters import UNKNOWN_SOURCE, Filters
 from presswatch.queries._sql import (
     _NAME,
-    _ORDER,
     WORD_PREFIX,
     ArticleOrder,
     Conn,
-    _article_cols,
-    _check,
     _df,
-    _fa,
-    _in_fa,
+    _order_sql,
     _rows,
     _where_ids,
-    _with_countries,
 )
 
 
 def articles_page(
     conn: Conn, f: Filters, limit: int = 50, offset: int = 0, order: ArticleOrder = "newest"
 ) -> pd.DataFrame:
-    """One page of the filtered articles.
+    """One page of the filtered articles: the rows of the CSV export (``iter_articles_all``)
+    from ``offset``, at most ``limit`` of them, in ``order``.
 
-    Columns: article_id, published_at, source, title, url, language, word_count, countries
-    (comma-separated country names, most-mentioned first).
+    Columns: article_id, published_at, date_precision, source (``UNKNOWN_SOURCE`` when
+    missing), title, url, language, word_count, countries, organisations, watch_groups
+    (comma-separated names, most-mentioned first), origin_file.
     """
-    order_sql = _ORDER[_check(order, _ORDER, "order")]
-    where = _where_ids(conn, f, "a")
-    page = (
-        f"SELECT {_article_cols()} FROM articles a WHERE {where} "  # noqa: S608
-        f"ORDER BY {order_sql} LIMIT ? OFFSET ?"
-    )
-    return _with_countries(conn, f, page, [max(1, int(limit)), max(0, int(offset))], order_sql)
+    sql, params = _articles_sql(conn, f, order, limit=limit, offset=offset)
+    return _df(conn, sql, params)
 
 
-def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[object]]:
-    cte = _fa(conn, f)
+def _articles_sql(
+    conn: Conn,
+    f: Filters,
+    order: str = "newest",
+    *,
+    include_text: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[str, list[object]]:
+    """The one query of the article list: a page of it (``limit``) or all of it (the export)."""
+    order_sql = _order_sql(order)
     m = f.mentions_sql()
     name = _NAME.format(col="e.entity_id")
     text_col = ", a.text" if include_text else ""
+    text_out = ", page.text" if include_text else ""
+    params: list[object] = []
+    if limit is None:
+        # Every filtered article: no sort before the one at the end, and the entities of
+        # the whole filtered set in one pass.
+        page_tail = ""
+        listed = _where_ids(conn, f, "e")
+    else:
+        # A page: its few ids first, then the entities of those ids only.
+        page_tail = f" ORDER BY {order_sql} LIMIT ? OFFSET ?"
+        params += [max(1, int(limit)), max(0, int(offset))]
+        listed = "e.article_id IN (SELECT article_id FROM page)"
     sql = f"""
-        WITH {cte},
+        WITH page AS (
+            SELECT a.article_id, a.published_at, a.date_precision, a.source, a.title, a.url,
+                   a.language, a.word_count, a.origin_file{text_col}
+            FROM articles a WHERE {_where_ids(conn, f, "a")}{page_tail}
+        ),
         ents AS (
             SELECT e.article_id,
                    string_agg({name}, ', ' ORDER BY {m} DESC, {name})
@@ -63,33 +80,31 @@ def _export_sql(conn: Conn, f: Filters, include_text: bool) -> tuple[str, list[o
                        FILTER (WHERE e.kind = 'term') AS watch_groups
             FROM article_entities e LEFT JOIN entities en ON en.entity_id = e.entity_id
             WHERE e.kind IN ('country', 'organisation', 'term') AND {f.mentioned_sql()}
-              AND {_in_fa(f, "e")}
+              AND {listed}
             GROUP BY 1
         )
-        SELECT a.article_id, a.published_at, a.date_precision,
-               coalesce(a.source, ?) AS source, a.title, a.url,
-               a.language, a.word_count, coalesce(ents.countries, '') AS countries,
+        SELECT page.article_id, page.published_at, page.date_precision,
+               coalesce(page.source, ?) AS source, page.title, page.url,
+               page.language, page.word_count, coalesce(ents.countries, '') AS countries,
                coalesce(ents.organisations, '') AS organisations,
-               coalesce(ents.watch_groups, '') AS watch_groups, a.origin_file{text_col}
-        FROM articles a JOIN fa ON fa.article_id = a.article_id
-        LEFT JOIN ents ON ents.article_id = a.article_id
-        ORDER BY a.published_at DESC NULLS LAST, a.article_id
+               coalesce(ents.watch_groups, '') AS watch_groups,
+               page.origin_file{text_out}
+        FROM page LEFT JOIN ents ON ents.article_id = page.article_id
+        ORDER BY {_order_sql(order, "page")}
     """  # noqa: S608
-    # A missing source is written as the dashboard shows it, so the CSV and the filter agree.
-    return sql, [UNKNOWN_SOURCE]
+    # A missing source reads as the dashboard shows it, so the CSV and the filter agree.
+    return sql, [*params, UNKNOWN_SOURCE]
 
 
 def iter_articles_all(
     conn: Conn, f: Filters, chunk_rows: int = 20_000, include_text: bool = False
 ) -> Iterator[pd.DataFrame]:
-    """Every filtered article in chunks (for CSV export), newest first.
+    """Every filtered article in chunks (for CSV export), newest first: the rows of
+    ``articles_page`` without its limit, the same query (+ column text when ``include_text``).
 
-    Columns: article_id, published_at, date_precision, source, title, url, language,
-    word_count, countries, organisations, watch_groups, origin_file (+ text when
-    ``include_text``).
     Always yields at least one (possibly empty) chunk, so the columns are known.
     """
-    sql, params = _export_sql(conn, f, include_text)
+    sql, params = _articles_sql(conn, f, include_text=include_text)
     reader = conn.sql(sql, params=params).to_arrow_reader(max(1, int(chunk_rows)))
     empty = True
     for batch in reader:
@@ -126,7 +141,7 @@ def with_match_snippet(chunk: pd.DataFrame, query: str, width: int = 60) -> pd.D
 
 def articles_all(conn: Conn, f: Filters, include_text: bool = False) -> pd.DataFrame:
     """Every filtered article in one DataFrame (see ``iter_articles_all`` for columns)."""
-    sql, params = _export_sql(conn, f, include_text)
+    sql, params = _articles_sql(conn, f, include_text=include_text)
     return _df(conn, sql, params)
 
 
@@ -229,7 +244,7 @@ def _kwic_plan(
     order: str,
     max_articles: int | None,
 ) -> _KwicPlan:
-    order_sql = _ORDER[_check(order, _ORDER, "order")]
+    order_sql = _order_sql(order)
     # Every article gives at least one line, so a line limit is also an article limit.
     limit_sql, limit_params = ("", []) if max_articles is None else (" LIMIT ?", [max_articles])
     if entity_id and not entity_id.startswith(WORD_PREFIX):
