@@ -33,15 +33,14 @@ page reuses (``_fa_table``); aggregations read the precomputed tables
 (``article_entities``, ``country_pairs``, ``article_terms``), never ``text``, except to
 verify an unlisted phrase on its index candidates and to cut snippets from the few
 articles on screen. Corpus-wide term totals (keyness against "the rest"), the country
-surface forms (term-cloud exclusion) and per-country unit counts are cached per data
-version in small process-wide caches.
+surface forms (term-cloud exclusion) and per-country unit counts are shared parts that go
+through the caller's cache (``use_cache``; the dashboard's is ui/data.py's st.cache_data).
 """
 
 from __future__ import annotations
 
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
 from presswatch.queries._sql import (
-    _SMALL_CACHE,
     ARTICLE_ORDERS,
     CO_MEASURES,
     GRANULARITIES,
@@ -56,6 +55,8 @@ from presswatch.queries._sql import (
     Granularity,
     Measure,
     Scope,
+    SharedCache,
+    use_cache,
 )
 from presswatch.queries.articles import (
     KWIC_COLUMNS,
@@ -111,7 +112,6 @@ __all__ = [
     "STATUS_SUFFIX",
     "UNKNOWN_SOURCE",
     "WORD_PREFIX",
-    "_SMALL_CACHE",
     "ArticleOrder",
     "CoMeasure",
     "Conn",
@@ -121,6 +121,7 @@ __all__ = [
     "KnownValues",
     "Measure",
     "Scope",
+    "SharedCache",
     "article_detail",
     "article_mentions",
     "articles_all",
@@ -150,5 +151,6 @@ __all__ = [
     "term_frequencies",
     "term_keyness",
     "top_entities",
+    "use_cache",
     "with_match_snippet",
 ]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -30,6 +29,7 @@ WORD_PREFIX = "word:"  # entity id prefix for a free typed term, e.g. "word:join
 
 
 Conn = duckdb.DuckDBPyConnection
+T = TypeVar("T")
 
 # SQL text in this package is assembled only from constants, the allow-listed names in the
 # dicts of _sql.py, placeholders ("?, ?") and fragments returned by Filters.to_sql/textquery
@@ -230,30 +230,30 @@ def _with_countries(
     return _df(conn, sql, params)
 
 
-_CACHE: dict[tuple[str, int, str], object] = {}
-_SMALL_CACHE: dict[tuple[str, int, str], object] = {}
-_CACHE_MAX = 4
-_SMALL_CACHE_MAX = 64
-_CACHE_LOCK = threading.Lock()
+# Parts several views compute from the same data (per-country unit counts for the heatmap,
+# the network and the partner list of one filter state; corpus-wide term totals; the country
+# surface forms) go through the caller's cache, not one of this package's own: the dashboard
+# installs its bounded st.cache_data (ui/data.py), keyed there by database file and data
+# version, the one cache of query results. Without one (tests, the CLI) they are computed.
+SharedCache = Callable[[Conn, str, str, Callable[[], Any]], Any]
 
 
-def _cache_key(conn: Conn, what: str) -> tuple[str, int, str] | None:
-    """(database file, data version, what) — None for in-memory databases (not cached)."""
-    rows = _rows(
-        conn, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    )
-    if not rows or not rows[0][0]:
-        return None
-    try:
-        version = data_version(conn)
-    except duckdb.Error:
-        return None
-    return (str(rows[0][0]), version, what)
+def _no_cache(conn: Conn, name: str, key: str, compute: Callable[[], Any]) -> Any:
+    return compute()
 
 
-def _cache_put(key: tuple[str, int, str], value: object, *, small: bool = False) -> None:
-    cache, limit = (_SMALL_CACHE, _SMALL_CACHE_MAX) if small else (_CACHE, _CACHE_MAX)
-    with _CACHE_LOCK:  # sessions run in threads
-        while len(cache) >= limit:
-            cache.pop(next(iter(cache)))  # oldest first
-        cache[key] = value
+_cache_hook: list[SharedCache] = [_no_cache]
+
+
+def use_cache(cache: SharedCache | None) -> None:
+    """Route the shared parts through ``cache(conn, name, key, compute)`` (None: no cache).
+
+    ``key`` says what the part depends on besides the data ("" for the whole corpus), so
+    the cache must key on the database and its ``store.data_version`` as well.
+    """
+    _cache_hook[0] = cache or _no_cache
+
+
+def _shared(conn: Conn, name: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or the installed cache's copy of it."""
+    return cast("T", _cache_hook[0](conn, name, key, compute))

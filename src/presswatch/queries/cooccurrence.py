@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -11,21 +10,19 @@ import pandas as pd
 from presswatch.filters import Filters
 from presswatch.queries._sql import (
     _NAME,
-    _SMALL_CACHE,
     CO_MEASURES,
     SCOPES,
     CoMeasure,
     Conn,
     Scope,
     _article_cols,
-    _cache_key,
-    _cache_put,
     _check,
     _df,
     _fa,
     _in_fa,
     _marks,
     _rows,
+    _shared,
     _with_countries,
 )
 from presswatch.queries.reference import _names, entity_label
@@ -85,17 +82,19 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
     the units are already the sentences that mention one, so the two are equal.
 
     Both scopes read per-article counts precomputed at ingest (sentence scope:
-    ``article_entities.n_sentences*`` and ``articles.country_sentences*``). Results are
-    kept in the small per-data-version cache, keyed by the filters as well: the heatmap,
-    the network and the partner list of one filter state compute it once.
+    ``article_entities.n_sentences*`` and ``articles.country_sentences*``). A shared part
+    (``_shared``), keyed by scope and filters: the heatmap, the network and the partner
+    list of one filter state compute it once in the dashboard.
     """
-    key = _cache_key(conn, f"units:{scope}:{f!r}")
-    cached = _SMALL_CACHE.get(key) if key else None
-    if cached is not None:
-        units_c, n_c, nc_c = cast("tuple[pd.DataFrame, int, int]", cached)
-        return units_c.copy(), int(n_c), int(nc_c)
-    cte = _fa(conn, f)
     _check(scope, SCOPES, "scope")
+    units, n, n_country = _shared(
+        conn, "entity_units", f"{scope}:{f!r}", lambda: _count_units(conn, f, scope)
+    )
+    return units.copy(), n, n_country
+
+
+def _count_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int, int]:
+    cte = _fa(conn, f)
     if scope == "sentence":
         ns, cs = f.counted_column("n_sentences"), f.counted_column("country_sentences")
         units_sql = f"""
@@ -136,10 +135,7 @@ def _entity_units(conn: Conn, f: Filters, scope: str) -> tuple[pd.DataFrame, int
         n, n_country = int(row[0]), int(row[1])  # type: ignore[call-overload]
     else:
         n, n_country = int(units["n_units"].iloc[0]), int(units["n_country"].iloc[0])
-    units = units.drop(columns=["n_units", "n_country"])
-    if key:
-        _cache_put(key, (units, n, n_country), small=True)
-    return units.copy(), n, n_country
+    return units.drop(columns=["n_units", "n_country"]), n, n_country
 
 
 def cooccurrence_nodes(

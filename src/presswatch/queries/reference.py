@@ -10,18 +10,16 @@ import pandas as pd
 from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
 from presswatch.precision import period_last_day
 from presswatch.queries._sql import (
-    _CACHE,
     _LABEL,
     _NAME,
     WORD_PREFIX,
     Conn,
-    _cache_key,
-    _cache_put,
     _df,
     _fa,
     _in_fa,
     _marks,
     _rows,
+    _shared,
 )
 
 
@@ -154,14 +152,7 @@ def _country_surfaces(conn: Conn) -> list[str]:
     """Every detected surface form of a country (names, demonyms, capitals) in the corpus.
 
     The whole corpus rather than the filtered set: the same list for every view, and
-    cached per database file and data version (it only changes when articles are added).
+    a shared part (``_shared``): it only changes when articles are added.
     """
-    key = _cache_key(conn, "surfaces")
-    cached = _CACHE.get(key) if key else None
-    if cached is not None:
-        return list(cached)  # type: ignore[call-overload]
     sql = "SELECT DISTINCT surface FROM mentions WHERE kind IN ('country', 'capital')"
-    surfaces = [str(r[0]) for r in _rows(conn, sql)]
-    if key:
-        _cache_put(key, surfaces)
-    return surfaces
+    return _shared(conn, "country_surfaces", "", lambda: [str(r[0]) for r in _rows(conn, sql)])

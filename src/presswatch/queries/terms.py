@@ -12,15 +12,13 @@ import pandas as pd
 from presswatch.extract.terms import term_id, tokenize
 from presswatch.filters import Filters
 from presswatch.queries._sql import (
-    _CACHE,
     Conn,
-    _cache_key,
-    _cache_put,
     _check,
     _df,
     _fa,
     _in_fa,
     _rows,
+    _shared,
 )
 from presswatch.queries.reference import _country_surfaces
 
@@ -209,31 +207,16 @@ def _g2(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
     return 2.0 * (t1 + t2)
 
 
-# Process-wide caches keyed by (database file, data version, what): corpus-wide tables
-# (term totals, country surface forms) and small per-filter results (per-country units).
-
-
 def _corpus_term_totals(conn: Conn, ids: Sequence[int]) -> pd.Series:
     """Corpus-wide count per term id (index term_id) for ``ids``.
 
-    For a database file the full table is computed once per ``store.data_version`` and
-    kept in a small process-wide cache (keyness against "the rest" needs it on every
-    filter change, and it only changes when articles are added); in-memory databases
-    query just the ids asked for.
+    The full table is a shared part (``_shared``): keyness against "the rest" needs it on
+    every filter change, and it only changes when articles are added.
     """
-    key = _cache_key(conn, "term_totals")
-    if key is None:
-        sql = """
-            SELECT x.term_id, sum(x.n)::BIGINT AS n FROM article_terms x
-            WHERE x.term_id IN (SELECT unnest(?::BIGINT[])) GROUP BY 1
-        """
-        return _df(conn, sql, [list(ids)]).set_index("term_id")["n"]
-    totals = _CACHE.get(key)
-    if totals is None:
-        sql = "SELECT term_id, sum(n)::BIGINT AS n FROM article_terms GROUP BY 1"
-        totals = _df(conn, sql).set_index("term_id")["n"]
-        _cache_put(key, totals)
-    assert isinstance(totals, pd.Series)
+    sql = "SELECT term_id, sum(n)::BIGINT AS n FROM article_terms GROUP BY 1"
+    totals = _shared(
+        conn, "corpus_term_totals", "", lambda: _df(conn, sql).set_index("term_id")["n"]
+    )
     return totals.reindex(list(ids)).dropna()
 
 
