@@ -140,7 +140,7 @@ def with_match_snippet(chunk: pd.DataFrame, query: str, width: int = 60) -> pd.D
 
 
 def articles_all(conn: Conn, f: Filters, include_text: bool = False) -> pd.DataFrame:
-    """Every filtered article in one DataFrame (see ``iter_articles_all`` for columns)."""
+    """Every filtered article in one DataFrame (the columns of ``articles_page``)."""
     sql, params = _articles_sql(conn, f, include_text=include_text)
     return _df(conn, sql, params)
 
