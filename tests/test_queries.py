@@ -562,3 +562,50 @@ def test_unknown_source_can_be_picked_as_a_filter(tmp_path: Path) -> None:
         assert by_source[["source", "articles"]].values.tolist() == [[Q.UNKNOWN_SOURCE, 1]]
     finally:
         c.close()
+
+
+@pytest.mark.parametrize(("capitals", "articles", "mentions"), [(True, 4, 7), (False, 3, 4)])
+def test_one_capital_rule_in_every_view(conn, capitals: bool, articles: int, mentions: int) -> None:
+    # RU: a1 x2, a2 x1, a4 named x1 + capital x2, a7 capital x1 (test_fixture_facts). With
+    # capitals 4 articles, 7 mentions; without, a7 drops out and a4 counts once: 3 and 4.
+    f = Filters(include_capitals=capitals)
+    overview = _row(Q.top_entities(conn, f, "country", 10).set_index("entity_id"), "RU")
+    series = Q.mentions_over_time(conn, f, ["RU"], "month", "mentions")
+    nodes = _row(Q.cooccurrence_nodes(conn, f, "article", 10).set_index("entity_id"), "RU")
+    filtered = Q.count_articles(conn, Filters(countries=("RU",), include_capitals=capitals))
+    kwic = Q.kwic_snippets(conn, f, entity_id="RU", per_article=10)
+    assert overview["articles"] == articles
+    assert int(series["articles"].sum()) == articles
+    assert nodes["units"] == articles
+    assert filtered == articles
+    assert overview["mentions"] == mentions
+    assert int(series["mentions"].sum()) == mentions
+    assert len(kwic) == mentions
+
+
+def _records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
+    # An all-NULL column reads as NaN through .df() and None through Arrow: the same cell.
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        Filters(),
+        Filters(sources=("Wire",)),
+        Filters(countries=("RU",), include_capitals=False),
+        Filters(text="energy"),
+        Filters(sources=("nobody",)),
+    ],
+)
+def test_export_rows_are_the_page_rows(conn, f: Filters) -> None:
+    # The CSV export is the article list without its page limit: the same rows, columns
+    # and values, in the same order, whether read whole or a page at a time.
+    export = pd.concat(list(Q.iter_articles_all(conn, f, chunk_rows=2)), ignore_index=True)
+    whole = Q.articles_page(conn, f, limit=100)
+    pages = [Q.articles_page(conn, f, limit=3, offset=o) for o in range(0, 9, 3)]
+    assert list(export.columns) == list(whole.columns)
+    assert "watch_groups" in export.columns
+    assert _records(export) == _records(whole)
+    assert _records(pd.concat(pages, ignore_index=True)) == _records(whole)
+    assert _records(export) == _records(Q.articles_all(conn, f))

@@ -215,7 +215,7 @@ class Filters:
             conds.append(f"{alias}.language IN ({_marks(self.languages)})")
             params.extend(self.languages)
         if self.countries:
-            counted = self.country_counted_sql("e")
+            counted = self.mentioned_sql("e")
             if self.country_match == "all" and len(self.countries) > 1:
                 conds.append(
                     f"{col} IN (SELECT e.article_id FROM article_entities e "  # noqa: S608
@@ -245,13 +245,36 @@ class Filters:
                 params.extend(tparams)
         return (" AND ".join(conds) if conds else "TRUE"), params
 
-    def country_counted_sql(self, alias: str = "e") -> str:
-        """Condition on an ``article_entities`` row: does it count as a mention?"""
+    # ------------------------------------------------------------------ the capital-city rule
+    # A capital city names its country ("Moscow said") only when ``include_capitals``. The
+    # store keeps every count with and without capital-city mentions; which one counts is
+    # decided here and nowhere else (the filter above, and every view in ``queries``).
+
+    def mentions_sql(self, alias: str = "e") -> str:
+        """How many mentions an ``article_entities`` row counts for under these filters."""
         if not alias.isidentifier():
             raise ValueError(f"bad SQL alias {alias!r}")
         if self.include_capitals:
-            return f"({alias}.n_named + {alias}.n_capital) > 0"
-        return f"{alias}.n_named > 0"
+            return f"({alias}.n_named + {alias}.n_capital)"
+        return f"{alias}.n_named"
+
+    def mentioned_sql(self, alias: str = "e") -> str:
+        """The mention predicate: does an ``article_entities`` row count as a mention?"""
+        return f"{self.mentions_sql(alias)} > 0"
+
+    def counted_column(self, with_capitals: str) -> str:
+        """The precomputed count to read: ``with_capitals`` (a column counting capital-city
+        mentions too: ``country_pairs.n``, ``article_entities.n_sentences``,
+        ``articles.country_sentences``) or its twin without them (``<name>_named``)."""
+        if with_capitals not in _WITHOUT_CAPITALS:
+            raise ValueError(f"no capital-free twin for column {with_capitals!r}")
+        return with_capitals if self.include_capitals else _WITHOUT_CAPITALS[with_capitals]
+
+    def mention_rows_sql(self, alias: str = "m") -> str:
+        """Condition on a ``mentions`` row (one detected mention): does it count?"""
+        if not alias.isidentifier():
+            raise ValueError(f"bad SQL alias {alias!r}")
+        return "TRUE" if self.include_capitals else f"{alias}.kind <> 'capital'"
 
     def replace(self, **changes: object) -> Filters:
         """A copy with some fields changed."""
@@ -263,6 +286,14 @@ class Filters:
     def is_default(self) -> bool:
         """True when nothing is filtered."""
         return self == Filters()
+
+
+# Columns that count capital-city mentions too -> their twins without them (schema.py).
+_WITHOUT_CAPITALS = {
+    "n": "n_named",
+    "n_sentences": "n_sentences_named",
+    "country_sentences": "country_sentences_named",
+}
 
 
 def _marks(values: Sequence[object]) -> str:

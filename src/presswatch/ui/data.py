@@ -5,7 +5,8 @@ The connection is a ``st.cache_resource`` (the process's single read-write owner
 each script run opens its own cursor, so sessions and threads never share one. Query
 results go through ``st.cache_data`` keyed by the database path, ``store.data_version``
 (so newly ingested articles show up at once), the query's name and the repr of its
-arguments (Filters is a frozen dataclass with a stable repr).
+arguments (Filters is a frozen dataclass with a stable repr). It is the one cache of query
+results: the parts several queries share (``queries.use_cache``) are kept in it too.
 
 What does not depend on the session is built once per process and shared: query results
 (above), figures (``Db.figure``: one object every session draws, never changes), and the
@@ -95,6 +96,28 @@ def _cached(path: str, version: int, name: str, key: str, _call: Callable[[], An
     return _call()
 
 
+def _shared_part(
+    conn: duckdb.DuckDBPyConnection, name: str, key: str, compute: Callable[[], Any]
+) -> Any:
+    # What several queries compute from the same data (see queries.use_cache) lands in the
+    # same bounded cache as whole query results. A database without a file (an in-memory
+    # one in tests) or without a data version has nothing to key it by: computed.
+    path = store.fetch_value(
+        conn, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    )
+    if not path:
+        return compute()
+    try:
+        version = store.data_version(conn)
+    except duckdb.Error:
+        return compute()
+    return _cached(str(path), version, f"queries.{name}", key, compute)
+
+
+queries.use_cache(_shared_part)
+
+
+# Not a second cache of query results: rendered figures, shared by identity between sessions.
 @st.cache_resource(max_entries=FIGURE_ENTRIES, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _shared(name: str, key: str, _call: Callable[[], Any]) -> Any:
     # cache_resource hands every session the same object (no pickled copy): right for a
