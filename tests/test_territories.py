@@ -74,8 +74,7 @@ def test_country_lists_carry_the_status(db: Path) -> None:
         assert TAIWAN in set(pairs["a_name"]) | set(pairs["b_name"])
         series = Q.mentions_over_time(conn, Filters(), ("TW", "CN"), "month")
         assert set(series["label"]) == {TAIWAN, "China"}
-        choices = Q.entity_choices(conn)
-        assert choices.set_index("entity_id").loc["SU", "name"] == "Soviet Union (historic)"
+        assert Q.known_values(conn).name("SU") == "Soviet Union (historic)"
         rows = list(
             csv.DictReader(
                 io.StringIO(

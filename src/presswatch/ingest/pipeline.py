@@ -255,7 +255,8 @@ def ingest_articles(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
 ) -> IngestSummary:
-    """Ingest ready-made records into an open connection (demo corpus, tests)."""
+    """Ingest ready-made records into an open connection: the library entry point for
+    callers that build ``Article`` objects themselves (the CLI reads files instead)."""
     return run_pipeline(
         ConnectionSink(conn),
         items,

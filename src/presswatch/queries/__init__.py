@@ -62,7 +62,6 @@ from presswatch.queries.articles import (
     KWIC_COLUMNS,
     article_detail,
     article_mentions,
-    articles_all,
     articles_page,
     iter_articles_all,
     iter_kwic_all,
@@ -91,7 +90,6 @@ from presswatch.queries.overview import (
     top_entities,
 )
 from presswatch.queries.reference import (
-    entity_choices,
     entity_label,
     known_values,
     recent_ingest_runs,
@@ -124,7 +122,6 @@ __all__ = [
     "SharedCache",
     "article_detail",
     "article_mentions",
-    "articles_all",
     "articles_by_source",
     "articles_for_pair",
     "articles_for_period",
@@ -136,7 +133,6 @@ __all__ = [
     "corpus_overview",
     "count_articles",
     "dates_too_coarse",
-    "entity_choices",
     "entity_label",
     "iter_articles_all",
     "iter_kwic_all",

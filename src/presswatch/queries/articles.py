@@ -139,12 +139,6 @@ def with_match_snippet(chunk: pd.DataFrame, query: str, width: int = 60) -> pd.D
     return out[[*cols[:at], "match", *cols[at:]]]
 
 
-def articles_all(conn: Conn, f: Filters, include_text: bool = False) -> pd.DataFrame:
-    """Every filtered article in one DataFrame (the columns of ``articles_page``)."""
-    sql, params = _articles_sql(conn, f, include_text=include_text)
-    return _df(conn, sql, params)
-
-
 def article_detail(conn: Conn, article_id: int) -> dict[str, Any] | None:
     """One article with every column of ``articles`` as a dict, or None if absent
     (values of each column's own type, so ``Any``)."""

@@ -7,16 +7,13 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from presswatch.filters import UNKNOWN_SOURCE, Filters, KnownValues
+from presswatch.filters import UNKNOWN_SOURCE, KnownValues
 from presswatch.precision import period_last_day
 from presswatch.queries._sql import (
     _LABEL,
-    _NAME,
     WORD_PREFIX,
     Conn,
     _df,
-    _fa,
-    _in_fa,
     _marks,
     _rows,
     _shared,
@@ -69,34 +66,6 @@ def known_values(conn: Conn) -> KnownValues:
         date_max=_span_end(conn, d_max) if isinstance(d_max, datetime) else None,
         names=names,
     )
-
-
-def entity_choices(conn: Conn, f: Filters | None = None) -> pd.DataFrame:
-    """Entities for pickers, most-mentioned first.
-
-    Columns: entity_id, kind ('country' | 'organisation' | 'term'), name, articles
-    (articles mentioning it in the filtered set, all articles when ``f`` is None).
-    """
-    g = f or Filters()
-    cte = _fa(conn, g) if f is not None else ""
-    restrict = f"AND {_in_fa(g, 'e')}" if f is not None else ""
-    sql = f"""
-        {"WITH " + cte if cte else ""}
-        {", " if cte else "WITH "} c AS (
-            SELECT e.entity_id, any_value(e.kind) AS kind, count(*) AS articles
-            FROM article_entities e
-            WHERE {g.mentioned_sql()} {restrict}
-            GROUP BY 1
-        )
-        SELECT coalesce(en.entity_id, c.entity_id) AS entity_id,
-               coalesce(en.kind, c.kind) AS kind,
-               {_NAME.format(col="c.entity_id")} AS name,
-               coalesce(c.articles, 0) AS articles
-        FROM entities en FULL OUTER JOIN c ON en.entity_id = c.entity_id
-        WHERE coalesce(en.kind, c.kind) IN ('country', 'organisation', 'term')
-        ORDER BY articles DESC, name
-    """  # noqa: S608
-    return _df(conn, sql)
 
 
 # --------------------------------------------------------------------------- overview
