@@ -45,7 +45,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy src tests bench app.py pages
+	$(BIN)/mypy src tests bench app.py app_pages
 
 # pytest exits 5 when it collected no tests; make treats that (like any failure) as an error.
 # DuckDB's bindings may print reference-leak notes after pytest's summary at interpreter exit,

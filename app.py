@@ -1,8 +1,9 @@
 """presswatch dashboard: the entry point. Serve it with ``streamlit run app.py``.
 
 This frame registers the pages, draws the shared sidebar (filters), runs the selected page
-and finally writes the view into the URL. Pages live in ``pages/`` and only wire widgets to
-``presswatch.queries`` and ``presswatch.charts`` through ``presswatch.ui``.
+and finally writes the view into the URL. Pages live in ``app_pages/`` (a ``pages/`` folder
+would switch Streamlit to its legacy mode, which runs page files without this frame) and only
+wire widgets to ``presswatch.queries`` and ``presswatch.charts`` through ``presswatch.ui``.
 """
 
 from __future__ import annotations
@@ -28,11 +29,8 @@ try:
                 "as it is, and ingest is unavailable."
             )
         frame = ui_frame.begin(page_id, db)
-        ui_frame.activate(frame)
-        try:
+        with ui_frame.serving(frame):
             page.run()
-        finally:
-            ui_frame.activate(None)
         ui_frame.finish(frame, page.url_path)
     settle_process()
 except StoreLockedError as exc:

@@ -99,7 +99,7 @@ def random_change(f: Filters, kv: KnownValues, rng: random.Random) -> Filters:
 
 
 def page_work(conn: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Callable[[], object]]:
-    """What each page computes for one filter state (mirrors pages/*.py)."""
+    """What each page computes for one filter state (mirrors app_pages/*.py)."""
 
     def header() -> None:
         queries.count_articles(conn, f)

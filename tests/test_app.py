@@ -147,7 +147,7 @@ def warnings(at: AppTest) -> str:
 
 
 def page(at: AppTest, name: str) -> AppTest:
-    return ok(at.switch_page(f"pages/{name}.py").run())
+    return ok(at.switch_page(f"app_pages/{name}.py").run())
 
 
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
@@ -184,6 +184,18 @@ def test_overview_shows_corpus_numbers(use_db: Path) -> None:
     ]
     assert sources["first"].iloc[0] == "2021-07-05" and sources["last"].iloc[2] == "(undated)"
     assert at.query_params == {}
+
+
+def test_a_page_file_run_alone_says_it_runs_through_app_py(use_db: Path) -> None:
+    # Page files run only inside app.py's frame (sidebar, URL, database cursor); none of
+    # them sits in a pages/ folder, so Streamlit never runs one without app.py.
+    alone = Path(APP).parent / "app_pages" / "mentions.py"
+    at = AppTest.from_file(str(alone), default_timeout=TIMEOUT).run()
+    assert [e.message for e in at.exception] == [
+        "the 'mentions' page runs only through the dashboard's entry point "
+        "(streamlit run app.py), which prepares its frame"
+    ]
+    assert not (Path(APP).parent / "pages").exists()
 
 
 def test_country_filter_changes_counts_and_url(use_db: Path) -> None:
@@ -396,7 +408,7 @@ def test_article_view_escapes_and_highlights_every_mention(use_db: Path) -> None
     at.run()
     at.query_params.clear()
     at.query_params.update({"article": str(xss_id)})
-    at.switch_page("pages/articles.py")
+    at.switch_page("app_pages/articles.py")
     ok(at.run())
     bodies = "\n".join(h.value for h in at.html)
     assert "&lt;img src=x onerror=alert(1)&gt;" in bodies
@@ -593,14 +605,12 @@ def test_articles_csv_first_line_has_link_and_exact_ids(use_db: Path) -> None:
     assert len(ids) == 4 and ids <= {row[0] for row in stored}
 
 
-def test_current_link_is_the_active_view() -> None:
+def test_frame_link_is_the_view_so_far() -> None:
     from presswatch.filters import KnownValues
     from presswatch.ui import frame as ui_frame
     from presswatch.ui.state import Options, ViewState
 
-    assert ui_frame.current_link() is None
     options = Options(page="articles", params={}, adopt=False)
-    options.out["order"] = "oldest"
     view = ViewState(
         page="articles",
         filters=Filters(countries=("RU",)),
@@ -609,12 +619,11 @@ def test_current_link_is_the_active_view() -> None:
         raw={},
     )
     frame = ui_frame.Frame(db=None, view=view, total_articles=1, n_articles=1, description="d")  # type: ignore[arg-type]
-    ui_frame.activate(frame)
-    try:
-        link = ui_frame.current_link()
-    finally:
-        ui_frame.activate(None)
-    assert link is not None and link.startswith("/articles?") and "country=RU" in link
+    assert "order=" not in frame.link()
+    # An option read after an earlier export is in the link of the exports that follow it.
+    options.out["order"] = "oldest"
+    link = frame.link()
+    assert link.startswith("/articles?") and "country=RU" in link
     assert "order=oldest" in link
 
 

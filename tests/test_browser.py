@@ -107,9 +107,8 @@ PAGES = [
 
 def test_every_page_loads(served: tuple[Server, int], browser: Browser) -> None:
     server, _ = served
-    # The server's very first request is a deep link to a page other than the default:
-    # Streamlit's legacy pages-directory mode runs that file alone; the page must still
-    # get the real menu and the shared sidebar.
+    # The server's very first request is a deep link to a page other than the default: it
+    # must open that page with the real menu and the shared sidebar at once.
     context, page, dialogs = _open(browser, server.url + "/mentions?country=RU")
     try:
         page.get_by_text("4 articles · mentioning Russia").wait_for(timeout=WAIT_MS)

@@ -280,7 +280,7 @@ def _run(page: str, params: Mapping[str, str | list[str]]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, [e.message for e in at.exception]
     at.query_params.update(params)
-    at = at.switch_page(f"pages/{page}.py").run()
+    at = at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -376,14 +376,14 @@ def test_compare_widgets_write_the_url_and_survive_a_page_switch(use_db: Path) -
     # B: Beta in 2022 only: b3 of b2-b4 mentions Russia.
     table = _frame_with(at, "B: from 2022 · source Beta — Russia")
     assert table["B: from 2022 · source Beta — Russia"].dropna().tolist() == pytest.approx([1 / 3])
-    at = at.switch_page("pages/overview.py").run()
-    at = at.switch_page("pages/mentions.py").run()
+    at = at.switch_page("app_pages/overview.py").run()
+    at = at.switch_page("app_pages/mentions.py").run()
     assert not at.exception
     assert at.number_input(key="pw_mentions_cmp").value == 1
     assert at.multiselect(key="pw_mentions_b.source").value == ["Beta"]
     assert at.query_params["b.source"] == "Beta"
     # The slices carry over to the other compared page, like the sidebar filters.
-    at = at.switch_page("pages/cooccurrence.py").run()
+    at = at.switch_page("app_pages/cooccurrence.py").run()
     assert not at.exception
     assert at.multiselect(key="pw_cooccurrence_b.source").value == ["Beta"]
     assert _frame_with(at, "slice", "share")["slice"].unique().tolist() == [

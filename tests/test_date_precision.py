@@ -224,7 +224,7 @@ def test_mentions_page_says_what_the_chart_leaves_out(
     assert next(m.value for m in at.metric if m.label == "First") == "2021"
     # The overview's articles-per-month chart says the same.
     assert "5 articles dated by year only are not in monthly bins" in _captions(at)
-    at = at.switch_page("pages/mentions.py").run()
+    at = at.switch_page("app_pages/mentions.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert "5 articles dated by year only are not in monthly bins" in _captions(at)
     at.button(key="pw_mentions_gran_coarser").click().run()
@@ -252,6 +252,6 @@ def test_article_view_shows_the_date_to_its_precision(
     monkeypatch.setenv("PRESSWATCH_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.query_params.update({"article": str(article_id)})
-    at.switch_page("pages/articles.py").run()
+    at.switch_page("app_pages/articles.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert any(c.value.startswith("Mar 2021 · Wire") for c in at.caption), _captions(at)

@@ -235,7 +235,7 @@ from streamlit.testing.v1 import AppTest
 
 app, data, limit = sys.argv[1], open(sys.argv[2], "rb").read(), int(sys.argv[3])
 at = AppTest.from_file(app, default_timeout=120).run()
-at = at.switch_page("pages/ingest.py").run()
+at = at.switch_page("app_pages/ingest.py").run()
 at.file_uploader(key="pw_ingest_files").set_value([("feed.jsonl", data, "application/json")])
 # From here on the dashboard's writes meet the limit, as they would a full disk.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -136,7 +136,7 @@ def _article_page(params: dict[str, str | list[str]]) -> AppTest:
     at.run()
     at.query_params.clear()
     at.query_params.update(params)
-    at.switch_page("pages/articles.py")
+    at.switch_page("app_pages/articles.py")
     return ok(at.run())
 
 

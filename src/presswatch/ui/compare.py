@@ -323,7 +323,8 @@ def mentions(frame: Frame, entity_ids: Sequence[str], granularity: str, rolling:
     widgets.csv_download(
         compare.with_slice_filters(series, slices, frame.view.known.names),
         "mentions-compared",
-        _description(frame, slices),
+        frame,
+        description=_description(frame, slices),
         key="dl_mentions_compared",
     )
 
@@ -372,6 +373,7 @@ def cooccurrence(frame: Frame, scope: str, top_n: int, min_count: int) -> None:
     widgets.csv_download(
         compare.with_slice_filters(pairs, slices, frame.view.known.names),
         f"cooccurrence-compared-{scope}-{measure}",
-        _description(frame, slices),
+        frame,
+        description=_description(frame, slices),
         key="dl_co_compared",
     )

@@ -1,20 +1,19 @@
 """The frame around every page: URL adoption, the sidebar, the page header and the URL write.
 
-``app.py`` calls ``begin`` before running the page and ``finish`` after it. Each page
-starts with ``enter(page_id, title)`` (the title, the one-line filter description, the
-notes about ignored URL values and the "copy link" box) and ends with ``leave(frame)``.
+``app.py`` builds the frame with ``begin``, runs the page inside ``serving(frame)`` and
+calls ``finish`` after it. Each page starts with ``enter(page_id, title)``, which hands it
+that frame and draws the header (the title, the one-line filter description, the notes
+about ignored URL values and the "copy link" box).
 
-Streamlit runs a page file *without* the entry point in one case: when a ``pages/``
-folder sits next to the entry point, the first script run of the server process (and
-every AppTest run) uses the legacy pages-directory mode, which executes the page file
-directly. ``enter`` notices that app.py did not set up this run and builds the frame
-itself (same sidebar, same URL handling), and ``leave`` then finishes it.
+The page files live in ``app_pages/``, not ``pages/``: a ``pages/`` folder beside the
+entry point switches Streamlit to its legacy pages-directory mode, which runs a page file
+without app.py (on a server's first run and on every AppTest run).
 """
 
 from __future__ import annotations
 
-import threading
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -23,13 +22,11 @@ import streamlit as st
 
 from presswatch import queries
 from presswatch.filters import Filters, describe
-from presswatch.store import StoreLockedError
-from presswatch.ui import nav, sidebar
-from presswatch.ui.data import Db, open_db
+from presswatch.ui import sidebar
+from presswatch.ui.data import Db
 from presswatch.ui.render import md_escape
 from presswatch.ui.state import (
     NOTES_KEY,
-    URL_KEY,
     Options,
     ViewState,
     read_url,
@@ -37,8 +34,9 @@ from presswatch.ui.state import (
     write_url,
 )
 
-LEGACY_KEY = "_pw_legacy_rerun"
-_active = threading.local()  # the frame app.py set up for the page running in this thread
+# Session state is how Streamlit's entry point hands per-run objects to the page it runs;
+# the key holds the frame only while the page runs.
+FRAME_KEY = "_pw_frame"
 
 
 @dataclass
@@ -52,12 +50,16 @@ class Frame:
     description: str
     notes_slot: Any = None
     link_slot: Any = None
-    owned: ExitStack | None = None  # set when the page (not app.py) opened the cursor
 
     @property
     def empty(self) -> bool:
         """True when the database holds no article at all."""
         return self.total_articles == 0
+
+    def link(self) -> str:
+        """The shareable address of this view, for export headers: its filters and the page
+        options read so far, which are all that the data drawn so far depends on."""
+        return link_for(self.view.params(), self.view.page)
 
 
 def begin(page: str, db: Db) -> Frame:
@@ -82,44 +84,27 @@ def begin(page: str, db: Db) -> Frame:
     return Frame(db=db, view=view, total_articles=total, n_articles=n, description=desc)
 
 
-def activate(frame: Frame | None) -> None:
-    """Make ``frame`` the one pages in this thread use (None when the page has finished)."""
-    _active.frame = frame
+@contextmanager
+def serving(frame: Frame) -> Iterator[None]:
+    """Offer ``frame`` to the page that runs inside this block (``enter`` takes it)."""
+    st.session_state[FRAME_KEY] = frame
+    try:
+        yield
+    finally:
+        # A stale frame holds a closed cursor: never leave one for the next run.
+        st.session_state.pop(FRAME_KEY, None)
 
 
 def enter(page: str, title: str, *, show_filters: bool = True) -> Frame:
-    """Start a page: the frame app.py prepared (or one of its own), then the header."""
-    frame = getattr(_active, "frame", None)
+    """Start a page: take the frame app.py prepared for it, then draw the header."""
+    frame = st.session_state.get(FRAME_KEY)
     if not isinstance(frame, Frame) or frame.view.page != page:
-        # Legacy mode ran this file alone. Registering the pages gives this run the real
-        # menu and switches the server to st.navigation (through app.py) for good.
-        nav.page_setup()
-        nav.navigation()
-        if URL_KEY not in st.session_state and not st.session_state.get(LEGACY_KEY):
-            # A fresh page load has no pending click to lose: rerun through app.py now, so
-            # the widgets get the ids they keep from then on.
-            st.session_state[LEGACY_KEY] = True
-            st.rerun()
-        stack = ExitStack()
-        try:
-            db = stack.enter_context(open_db())
-        except StoreLockedError as exc:
-            st.error(str(exc))
-            st.stop()
-        frame = begin(page, db)
-        frame.owned = stack
+        raise RuntimeError(
+            f"the {page!r} page runs only through the dashboard's entry point "
+            "(streamlit run app.py), which prepares its frame"
+        )
     header(frame, title, show_filters=show_filters)
     return frame
-
-
-def leave(frame: Frame) -> None:
-    """End a page: finish the frame if the page opened it (app.py finishes its own)."""
-    if frame.owned is not None:
-        try:
-            finish(frame, frame.view.page)
-        finally:
-            frame.owned.close()
-            frame.owned = None
 
 
 def header(frame: Frame, title: str, *, show_filters: bool = True) -> None:
@@ -142,7 +127,7 @@ def empty_database_message() -> None:
         "```\npresswatch demo            # a synthetic demo corpus\n"
         "presswatch ingest FOLDER    # your own articles\n```"
     )
-    st.page_link("pages/ingest.py", label="Go to the Ingest page", icon=":material/upload:")
+    st.page_link("app_pages/ingest.py", label="Go to the Ingest page", icon=":material/upload:")
 
 
 def link_for(params: dict[str, str | list[str]], page_path: str) -> str:
@@ -150,16 +135,6 @@ def link_for(params: dict[str, str | list[str]], page_path: str) -> str:
     base = urlsplit(st.context.url or ("/" + page_path))
     query = urlencode(params, doseq=True)
     return urlunsplit((base.scheme, base.netloc, base.path or "/", query, ""))
-
-
-def current_link() -> str | None:
-    """The shareable address of the view this thread is drawing, for export headers: its
-    filters and the page options read so far, which are all that data drawn so far depends
-    on. None outside a page run that app.py prepared."""
-    frame = getattr(_active, "frame", None)
-    if not isinstance(frame, Frame):
-        return None
-    return link_for(frame.view.params(), frame.view.page)
 
 
 def _quote(text: str) -> str:

@@ -6,15 +6,15 @@ from typing import Any
 
 import streamlit as st
 
-# (file relative to app.py, title, icon, URL path). The URL path is the file's stem, so a
-# page reached through Streamlit's legacy pages-directory mode has the same address.
+# (file relative to app.py, title, icon, URL path). The files are in app_pages/, not pages/:
+# a pages/ folder beside app.py would turn on Streamlit's legacy pages-directory mode.
 PAGE_SPECS: tuple[tuple[str, str, str, str], ...] = (
-    ("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
-    ("pages/mentions.py", "Mentions over time", ":material/show_chart:", "mentions"),
-    ("pages/cooccurrence.py", "Co-occurrence", ":material/hub:", "cooccurrence"),
-    ("pages/terms.py", "Terms", ":material/cloud:", "terms"),
-    ("pages/articles.py", "Articles", ":material/article:", "articles"),
-    ("pages/ingest.py", "Ingest", ":material/upload_file:", "ingest"),
+    ("app_pages/overview.py", "Overview", ":material/dashboard:", "overview"),
+    ("app_pages/mentions.py", "Mentions over time", ":material/show_chart:", "mentions"),
+    ("app_pages/cooccurrence.py", "Co-occurrence", ":material/hub:", "cooccurrence"),
+    ("app_pages/terms.py", "Terms", ":material/cloud:", "terms"),
+    ("app_pages/articles.py", "Articles", ":material/article:", "articles"),
+    ("app_pages/ingest.py", "Ingest", ":material/upload_file:", "ingest"),
 )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import MutableMapping, Sized
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from presswatch import export
 from presswatch.filters import UNKNOWN_SOURCE, Filters
-from presswatch.ui import frame as ui_frame
 from presswatch.ui.data import now_utc
+from presswatch.ui.frame import Frame
 from presswatch.ui.render import coarse_dates_note, fmt_date, md_escape
 
 # The title comes before the source, and a long source is cut, so a wire service's
@@ -18,14 +19,43 @@ from presswatch.ui.render import coarse_dates_note, fmt_date, md_escape
 ARTICLE_COLUMNS = ["published_at", "title", "source", "countries"]
 SOURCE_CHARS = 32
 
+S = TypeVar("S")
+
+
+def new_selection(
+    key: str, selection: S, signature: object, *, state: MutableMapping[Any, Any] | None = None
+) -> S | None:
+    """``selection`` when it is new since the last run, else None.
+
+    A chart or table keeps reporting its selection on every rerun, so a page that copies a
+    selection into its pickers must do so only once, or it would undo each later change
+    of those pickers. ``signature`` is what identifies the selection (e.g. the clicked
+    points' coordinates); the last run's is kept under ``key`` in ``state`` (session state
+    unless given). An empty selection (None or empty) is never new, but it is recorded, so
+    clearing a selection and making it again counts as new.
+    """
+    store = st.session_state if state is None else state
+    seen = repr(signature)
+    empty = selection is None or (isinstance(selection, Sized) and len(selection) == 0)
+    fresh = not empty and store.get(key) != seen
+    store[key] = seen
+    return selection if fresh else None
+
 
 def csv_download(
-    df: pd.DataFrame, stem: str, description: str, *, key: str, label: str = "Download data (CSV)"
+    df: pd.DataFrame,
+    stem: str,
+    frame: Frame,
+    *,
+    key: str,
+    description: str | None = None,
+    label: str = "Download data (CSV)",
 ) -> None:
-    """A download button for a chart's data: formula-safe CSV with the filter description and
-    the view's link (when this run knows it) in the first line."""
+    """A download button for a chart's data: formula-safe CSV with the description (the
+    frame's filter description unless given) and the view's link in the first line."""
     when = now_utc()
-    link = ui_frame.current_link()
+    link = frame.link()
+    description = frame.description if description is None else description
 
     def build() -> bytes:
         return export.to_csv_bytes(df, description=description, generated_at=when, link=link)
@@ -91,7 +121,7 @@ def open_article_link(filters: Filters, article_id: int, title: str | None) -> N
     if len(label) > 80:
         label = label[:77] + "…"
     st.page_link(
-        "pages/articles.py",
+        "app_pages/articles.py",
         label=f"Open “{md_escape(label)}” with its mentions highlighted",
         icon=":material/open_in_new:",
         query_params=params,

@@ -36,7 +36,7 @@ else:
         key="pw_overview_per_chart",
     )
     widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
-    widgets.csv_download(per, "articles-per-" + gran, frame.description, key="dl_per")
+    widgets.csv_download(per, "articles-per-" + gran, frame, key="dl_per")
 
     left, right = st.columns(2)
     with left:
@@ -47,14 +47,14 @@ else:
             ),
             key="pw_overview_countries",
         )
-        widgets.csv_download(top_c, "top-countries", frame.description, key="dl_top_c")
+        widgets.csv_download(top_c, "top-countries", frame, key="dl_top_c")
     with right:
         top_o = db.q(queries.top_entities, f, "organisation", 15)
         st.plotly_chart(
             db.figure(charts.top_entities_bars, top_o, title="Most-mentioned organisations"),
             key="pw_overview_orgs",
         )
-        widgets.csv_download(top_o, "top-organisations", frame.description, key="dl_top_o")
+        widgets.csv_download(top_o, "top-organisations", frame, key="dl_top_o")
 
     st.subheader("Sources")
     by_source = db.q(queries.articles_by_source, f, 50)
@@ -69,7 +69,7 @@ else:
         ],
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-    widgets.csv_download(by_source, "articles-by-source", frame.description, key="dl_sources")
+    widgets.csv_download(by_source, "articles-by-source", frame, key="dl_sources")
 
     with st.expander("The top countries and organisations as tables"):
         t1, t2 = st.columns(2)
@@ -103,5 +103,3 @@ else:
         rej = db.q(queries.rejects_for_run, run_id)
         with st.expander(f"Run {run_id}: {len(rej):,} rejected files or records"):
             st.dataframe(rej, hide_index=True, width="stretch")
-
-ui_frame.leave(frame)

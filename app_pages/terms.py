@@ -117,6 +117,4 @@ else:
         with right:
             shown = charts.term_table(table, mode)
             st.dataframe(shown, hide_index=True, width="stretch", height=560)
-            widgets.csv_download(table, f"terms-{mode}", frame.description, key="dl_terms")
-
-ui_frame.leave(frame)
+            widgets.csv_download(table, f"terms-{mode}", frame, key="dl_terms")

@@ -87,7 +87,7 @@ else:
         selection_mode=("points", "box"),
     )
     widgets.coarse_dates_notice(db.q(queries.dates_too_coarse, f, gran), gran, opts.wkey("gran"))
-    widgets.csv_download(series, "mentions-over-time", frame.description, key="dl_mentions")
+    widgets.csv_download(series, "mentions-over-time", frame, key="dl_mentions")
     ui_compare.mentions(frame, entity_ids, gran, rolling)
 
     # --- the articles behind a point or a range ------------------------------------------
@@ -103,8 +103,8 @@ else:
     k_from, k_to, k_ent = opts.wkey("period"), opts.wkey("pto"), opts.wkey("pe")
 
     points = list(event.selection.points) if event is not None and event.selection else []
-    signature = repr([(p.get("curve_number"), p.get("x")) for p in points])
-    if points and st.session_state.get("pw_mentions_lastsel") != signature:
+    signature = [(p.get("curve_number"), p.get("x")) for p in points]
+    if widgets.new_selection("pw_mentions_lastsel", points, signature):
         # A new selection on the chart drives the pickers below (drawn after this).
         xs = sorted({pd.Timestamp(p["x"]).date().isoformat() for p in points if p.get("x")})
         xs = [x for x in xs if x in periods]
@@ -114,7 +114,6 @@ else:
             st.session_state[k_to] = xs[-1] if len(xs) > 1 else ""
             if len(curves) == 1 and curves[0] < len(labels):
                 st.session_state[k_ent] = label_to_id.get(labels[curves[0]], "")
-    st.session_state["pw_mentions_lastsel"] = signature
 
     st.subheader("Articles behind the chart")
     st.caption("Click a point or drag a box on the chart, or pick a period here.")
@@ -165,7 +164,7 @@ else:
         if picked_id is not None:
             row = behind[behind["article_id"] == picked_id].iloc[0]
             widgets.open_article_link(f, picked_id, row["title"])
-        widgets.csv_download(behind, "articles-behind-point", frame.description, key="dl_behind")
+        widgets.csv_download(behind, "articles-behind-point", frame, key="dl_behind")
 
     with st.expander("The numbers as a table"):
         if series.empty:
@@ -176,5 +175,3 @@ else:
             )
             table.index = [period_label(p, gran) for p in table.index]
             st.dataframe(table, width="stretch")
-
-ui_frame.leave(frame)

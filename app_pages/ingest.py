@@ -179,5 +179,3 @@ if isinstance(summary_obj, IngestSummary):
         )
     if summary.articles_added:
         st.success("The new articles are already included on the other pages.")
-
-ui_frame.leave(frame)

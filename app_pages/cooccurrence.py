@@ -82,9 +82,7 @@ else:
                 f"{n_country:,} of {int(nodes['n_units'].iloc[0]):,} articles in the filtered set "
                 "mention at least one country."
             )
-    widgets.csv_download(
-        pairs, f"cooccurrence-{scope}-{measure}", frame.description, key="dl_pairs"
-    )
+    widgets.csv_download(pairs, f"cooccurrence-{scope}-{measure}", frame, key="dl_pairs")
     ui_compare.cooccurrence(frame, scope, top_n, min_count)
 
     # --- the articles behind a cell ----------------------------------------------------------
@@ -96,13 +94,12 @@ else:
         for name, eid in zip(names, ids, strict=True)
     }
     points = list(event.selection.points) if event is not None and event.selection else []
-    signature = repr([(p.get("x"), p.get("y")) for p in points])
-    if points and st.session_state.get("pw_co_lastsel") != signature:
+    signature = [(p.get("x"), p.get("y")) for p in points]
+    if widgets.new_selection("pw_co_lastsel", points, signature):
         # A click on a cell drives the two pickers below (drawn after this).
         a_id, b_id = by_label.get(str(points[0].get("y"))), by_label.get(str(points[0].get("x")))
         if a_id and b_id and a_id != b_id:
             st.session_state[opts.wkey("ca")], st.session_state[opts.wkey("cb")] = a_id, b_id
-    st.session_state["pw_co_lastsel"] = signature
 
     left, right = st.columns(2)
     with left:
@@ -137,7 +134,7 @@ else:
             if picked_id is not None:
                 row = behind[behind["article_id"] == picked_id].iloc[0]
                 widgets.open_article_link(f, picked_id, row["title"])
-            widgets.csv_download(behind, "articles-behind-pair", frame.description, key="dl_pair")
+            widgets.csv_download(behind, "articles-behind-pair", frame, key="dl_pair")
         else:
             st.caption("Click a heatmap cell, or pick two countries.")
 
@@ -160,8 +157,4 @@ else:
                 columns={"n_ab": "together", "n_b": unit}
             )
             st.dataframe(shown.round(3), hide_index=True, width="stretch")
-            widgets.csv_download(
-                partners, f"partners-{focus_id}", frame.description, key="dl_partners"
-            )
-
-ui_frame.leave(frame)
+            widgets.csv_download(partners, f"partners-{focus_id}", frame, key="dl_partners")

@@ -89,7 +89,7 @@ else:
         when = now_utc()
         st.download_button(
             f"Download all {n:,} articles (CSV)",
-            data=articles_csv_factory(f, frame.description, link=ui_frame.current_link()),
+            data=articles_csv_factory(f, frame.description, link=frame.link()),
             file_name=export.csv_filename("articles", frame.description, when),
             mime="text/csv",
             key="dl_articles",
@@ -105,12 +105,11 @@ else:
         f"of {n:,}. Select a row to read the article with its mentions highlighted."
     )
     picked = widgets.article_list(rows, key="pw_articles_table", extra=["word_count"])
-    signature = repr(picked)
-    if picked is not None and st.session_state.get("pw_articles_lastpick") != signature:
+    new_pick = widgets.new_selection("pw_articles_lastpick", picked, picked)
+    if new_pick is not None:
         # Show the article (drawn above the list) straight away.
-        opts.set_hidden("article", picked, None, str)
+        opts.set_hidden("article", new_pick, None, str)
         rerun = True
-    st.session_state["pw_articles_lastpick"] = signature
 
     # --- keyword in context -----------------------------------------------------------------
     st.subheader("Keyword in context")
@@ -148,9 +147,7 @@ else:
                 kwic_desc = f"{frame.description} · keyword in context: {around}"
                 st.download_button(
                     "Download all lines (CSV)",
-                    data=kwic_csv_factory(
-                        f, kw or None, order_kw, kwic_desc, link=ui_frame.current_link()
-                    ),
+                    data=kwic_csv_factory(f, kw or None, order_kw, kwic_desc, link=frame.link()),
                     file_name=export.csv_filename("kwic", kwic_desc, now_utc()),
                     mime="text/csv",
                     key="dl_kwic",
@@ -163,6 +160,5 @@ else:
     else:
         st.caption("Type a text query in the sidebar, or filter by a country or organisation.")
 
-ui_frame.leave(frame)
 if not frame.empty and rerun:
     st.rerun()
