@@ -53,8 +53,8 @@ def test_a_stray_kana_in_a_long_chinese_text_keeps_it_chinese() -> None:
 
 
 def test_the_start_of_a_long_text_decides() -> None:
-    assert detect_language(ZH_SIMPLIFIED * 200 + ENGLISH * 500) == "zh"
-    assert detect_language(ENGLISH * 200 + ZH_SIMPLIFIED * 500) is None
+    assert detect_language(ZH_SIMPLIFIED * 60 + ENGLISH * 500) == "zh"
+    assert detect_language(ENGLISH * 30 + ZH_SIMPLIFIED * 500) is None
 
 
 def _read(path: Path) -> list[Article]:

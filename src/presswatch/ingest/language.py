@@ -157,14 +157,15 @@ def not_language(text: str) -> str | None:
 
 # Han ideographs: the unified block, extension A, the compatibility block (Traditional and
 # Simplified alike live here) and the supplementary-plane extensions.
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Counted by runs, which is several times faster than one match per character.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 # Kana (with the halfwidth forms), but not the katakana middle dot and the prolonged sound
 # mark: Chinese texts use "・" in foreign names too.
-_KANA = re.compile("[\u3040-\u309f\u30a0-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_LETTER = re.compile(r"[^\W\d_]")
+_KANA = re.compile("[\u3040-\u309f\u30a0-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+_LETTER = re.compile(r"[^\W\d_]+")
 # The start of a text decides: its language does not change further on, and a bound keeps
 # the cost per article flat.
-_DETECT_CHARS = 3_000
+_DETECT_CHARS = 2_000
 # Han must be this share of the letters: Chinese text with English names and acronyms
 # ("APEC", "COVID-19") stays far above it, English text quoting a Chinese phrase far below.
 # A parallel English–Chinese text (a Han character carries as much as three or four Latin
@@ -175,6 +176,10 @@ MIN_HAN_SHARE = 0.4
 MAX_KANA_SHARE = 0.05
 # Two ideographs make the shortest Chinese title ("外交"); one alone may be a symbol.
 _MIN_HAN = 2
+
+
+def _count(runs: re.Pattern[str], text: str) -> int:
+    return sum(map(len, runs.findall(text)))
 
 
 def detect_language(text: str) -> str | None:
@@ -189,11 +194,11 @@ def detect_language(text: str) -> str | None:
     sample = text[:_DETECT_CHARS]
     if sample.isascii():
         return None
-    han = len(_HAN.findall(sample))
+    han = _count(_HAN, sample)
     if han < _MIN_HAN:
         return None
-    kana = len(_KANA.findall(sample))
+    kana = _count(_KANA, sample)
     if kana / (han + kana) >= MAX_KANA_SHARE:
         return None
-    letters = len(_LETTER.findall(sample))
+    letters = _count(_LETTER, sample)
     return "zh" if han / letters >= MIN_HAN_SHARE else None
