@@ -16,7 +16,7 @@ never invented: a missing day gives precision "month", a missing year gives ``No
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import PurePath
@@ -254,6 +254,10 @@ def parse_date(raw: str | None, *, default_year: int | None = None) -> ParsedDat
         return None
     if not (re.search(r"\d", s)):
         return None
+    if "年" in s or "月" in s:
+        zh = _parse_zh_field(_ascii_digits(s), default_year)
+        if zh is not None:
+            return zh
     if _ISO_PARTIAL.match(s) is None and not (
         _HAS_MONTH_NAME.search(s) or _NUMERIC_DMY.search(s) or re.search(r"\d{4}-?\d\d-?\d\d", s)
     ):
@@ -280,6 +284,83 @@ _DATELINE_PARAGRAPHS = 6
 _DATELINE_CHARS = 200
 _STANDALONE_DATE_CHARS = 60
 
+# Chinese dates: "2022年12月29日", "2022年12月", "12月29日" (号 is the spoken 日). Digits may
+# be full-width ("２０２２年"); they are read as ASCII first (one character for one, so
+# nothing else moves).
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Any written year is taken in (and out-of-range ones refused later), so that the month of
+# "1850年12月29日" is never read as a "12月29日" without a year.
+_ZH_DATE_RE = re.compile(
+    r"(?:(?<!\d)(?P<zy>\d{1,4})\s*年\s*)?"
+    r"(?<!\d)(?P<zm>1[0-2]|0?[1-9])\s*月"
+    r"(?:\s*(?P<zd>3[01]|[12]\d|0?[1-9])\s*[日号])?"
+)
+# Lunar-calendar dates ("农历2022年12月29日") are not days of the Western calendar.
+_ZH_LUNAR_RE = re.compile(r"(?:农历|農曆|阴历|陰曆|夏历|夏曆)\s*$")
+_ZH_LUNAR_LOOKBACK = 4
+# A Xinhua-style dateline ends its date with 电 (cable) or 讯 (report): "新华社北京12月29日电",
+# "本报华盛顿12月28日讯", "中新网北京2022年12月29日电".
+_ZH_DATELINE_END = re.compile(r"\s*[电讯電訊]")
+# A metadata field that is just a Chinese date, perhaps labelled, bracketed, with a weekday
+# and a time of day: "发布时间：2022年12月29日 星期四 10:30".
+_ZH_FIELD_RE = re.compile(
+    r"^[（(【\[]?\s*(?:(?:发布|發佈|更新|来源)?(?:时间|時間|日期)\s*[:：]?\s*)?"
+    r"(?:(?P<zy>(?:19|20)\d\d|2100)\s*年\s*)?"
+    r"(?:(?P<zm>1[0-2]|0?[1-9])\s*月(?:\s*(?P<zd>3[01]|[12]\d|0?[1-9])\s*[日号])?)?"
+    r"\s*(?:[（(]?(?:星期|周|週|礼拜|禮拜)[一二三四五六日天][)）]?)?"
+    r"\s*(?:(?P<hh>[01]?\d|2[0-3])\s*[:：时時点點]\s*(?P<mi>[0-5]\d)"
+    r"(?:\s*[:：分]\s*(?P<ss>[0-5]\d)\s*秒?)?\s*分?)?"
+    r"\s*[)）】\]]?$"
+)
+
+
+def _ascii_digits(text: str) -> str:
+    return text.translate(_FULLWIDTH_DIGITS)
+
+
+def _zh_matches(text: str) -> Iterator[re.Match[str]]:
+    """The Chinese dates of a text (full-width digits already read), lunar dates left out."""
+    for m in _ZH_DATE_RE.finditer(text):
+        before = text[max(0, m.start() - _ZH_LUNAR_LOOKBACK) : m.start()]
+        if not _ZH_LUNAR_RE.search(before):
+            yield m
+
+
+def _zh_day(m: re.Match[str], year_hint: int | None) -> ParsedDate | None:
+    """The day a Chinese match names (its own year, else the hint); None without a day."""
+    if m["zd"] is None:
+        return None
+    year = int(m["zy"]) if m["zy"] else year_hint
+    if year is None:
+        return None
+    try:
+        value = datetime(year, int(m["zm"]), int(m["zd"]))
+    except ValueError:
+        return None
+    return _finish(value, "day", False, None)
+
+
+def _parse_zh_field(s: str, default_year: int | None) -> ParsedDate | None:
+    """A date field written the Chinese way, or None when the string is anything more."""
+    m = _ZH_FIELD_RE.match(s)
+    if m is None or (m["zy"] is None and m["zm"] is None):
+        return None
+    year = int(m["zy"]) if m["zy"] else default_year
+    if year is None or (m["zy"] is None and m["zd"] is None):
+        return None
+    month = int(m["zm"]) if m["zm"] else None
+    if month is None:
+        return None if m["hh"] else _finish(datetime(year, 1, 1), "year", False, None)
+    if m["zd"] is None:
+        return None if m["hh"] else _finish(datetime(year, month, 1), "month", False, None)
+    try:
+        value = datetime(year, month, int(m["zd"]))
+        if m["hh"]:
+            value = value.replace(hour=int(m["hh"]), minute=int(m["mi"]), second=int(m["ss"] or 0))
+    except ValueError:
+        return None
+    return _finish(value, "day", m["hh"] is not None, None)
+
 
 def _looks_like_date_line(para: str) -> bool:
     return (
@@ -305,9 +386,16 @@ def _date_from_match(m: re.Match[str], year_hint: int | None) -> ParsedDate | No
 
 
 def find_date_in_text(text: str, *, year_hint: int | None = None) -> ParsedDate | None:
-    """The first complete "Month Day, Year" / "Day Month Year" date in a short text."""
+    """The first complete "Month Day, Year" / "Day Month Year" / "2022年12月29日" date in a
+    short text."""
     for m in _TEXT_DATE_RE.finditer(text):
         found = _date_from_match(m, year_hint if not (m["year"] or m["year2"]) else None)
+        if found is not None:
+            return found
+    # Then "2022年12月29日" (a "12月29日" takes the hint): after the English forms, so that a
+    # text with both reads as it did before Chinese was known.
+    for m in _zh_matches(_ascii_digits(text)):
+        found = _zh_day(m, year_hint)
         if found is not None:
             return found
     return None
@@ -331,6 +419,17 @@ def find_dateline_date(text: str, *, year_hint: int | None = None) -> ParsedDate
         m = _PAREN_DATELINE_RE.search(head) or _PLACE_DATELINE_RE.search(head)
         if m is not None:
             return _date_from_match(m, year_hint)
+        zh = _zh_dateline(_ascii_digits(head), year_hint)
+        if zh is not None:
+            return zh
+    return None
+
+
+def _zh_dateline(head: str, year_hint: int | None) -> ParsedDate | None:
+    """The date of "新华社北京12月29日电" / "本报北京2022年12月29日讯" in a paragraph's head."""
+    for m in _zh_matches(head):
+        if m["zd"] is not None and _ZH_DATELINE_END.match(head, m.end()):
+            return _zh_day(m, year_hint)
     return None
 
 
@@ -394,8 +493,8 @@ _MIN_ASSETS = 2
 
 
 def month_day_without_year(text: str | None) -> tuple[int, int] | None:
-    """(month, day) of the first "September 10" / "10 September" in a text that states no
-    year with it, or None (also when the text has a complete date)."""
+    """(month, day) of the first "September 10" / "10 September" / "9月10日" in a text that
+    states no year with it, or None (also when the text has a complete date)."""
     if not text:
         return None
     for m in _TEXT_DATE_RE.finditer(text):
@@ -405,6 +504,12 @@ def month_day_without_year(text: str | None) -> tuple[int, int] | None:
         day = int(m["day"] or m["day2"])
         if 1 <= day <= 31:
             return month, day
+    for zm in _zh_matches(_ascii_digits(text)):  # "12月29日…", after the English forms
+        if zm["zd"] is None:
+            continue
+        if zm["zy"]:
+            return None
+        return int(zm["zm"]), int(zm["zd"])
     return None
 
 
@@ -462,6 +567,9 @@ def _year_from_neighbours(month: int, day: int, neighbours: Iterable[str]) -> in
                 found = _date_from_match(m, None)
                 if found is not None:
                     dates.append(found.value)
+        for zm in _zh_matches(_ascii_digits(text)):
+            if zm["zy"] and (zh := _zh_day(zm, None)) is not None:
+                dates.append(zh.value)
     if len(dates) < _MIN_NEIGHBOURS:
         return None
     fits: set[int] = set()
@@ -487,7 +595,8 @@ def year_for_month_day(
 
     Three kinds of evidence: the page's own address (URL, file name: "t20190910_…",
     "/2019-09/"), the files it embeds (several uploaded on that very day, "/W020180910/…"),
-    and the complete dates of its links to neighbouring pages ("… on September 7, 2018").
+    and the complete dates of its links to neighbouring pages ("… on September 7, 2018",
+    "2018年9月7日…").
     Each that speaks must name the same year; any disagreement, or no evidence, gives None
     (the article then stays undated rather than being placed in a guessed year).
     """

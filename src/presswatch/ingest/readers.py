@@ -8,6 +8,7 @@ and HTML live in ``text.py`` and ``html.py``, the record readers in ``structured
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import os
@@ -27,7 +28,7 @@ from presswatch.ingest.archive import (
     iter_zip,
 )
 from presswatch.ingest.decode import DecodeError, declared_html_charset, decode_text
-from presswatch.ingest.language import not_language
+from presswatch.ingest.language import detect_language, not_language
 from presswatch.ingest.structured import (
     FIELDS,
     RecordOptions,
@@ -285,6 +286,15 @@ def _written(item: Article | Reject) -> Article | Reject:
     return item
 
 
+def _with_language(item: Article) -> Article:
+    """The article with the language its script shows, when its input named none: a
+    language the markup or a column gives is never overridden."""
+    if item.language is not None:
+        return item
+    language = detect_language(item.text)
+    return item if language is None else dataclasses.replace(item, language=language)
+
+
 def _read_document(
     inp: _Input, kind: str, options: ReadOptions, settings: Settings
 ) -> Iterator[Article | Reject]:
@@ -380,6 +390,7 @@ def _guarded(
             produced += 1
             if isinstance(item, Article):
                 loaded += 1
+                item = _with_language(item)
             yield item
     except Exception as exc:  # one file's failure must never stop the run
         produced += 1
