@@ -197,6 +197,25 @@ def test_importer_killed_after_its_commit_imports_nothing_twice(tmp_path: Path) 
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_record_whose_batch_folder_is_gone_is_dropped(tmp_path: Path) -> None:
+    # An importer killed after removing a batch's folder but before forgetting its record
+    # leaves the record behind; the next import drops it along with its own.
+    db = tmp_path / "orphan.duckdb"
+    _spool_batches(db, 1, 2)
+    conn = open_store(db)
+    try:
+        conn.executemany(
+            "INSERT INTO store_meta VALUES (?, ?)",
+            [("spool:batch-1-999-gone:added", 7), ("spool:batch-1-999-gone:duplicates", 0)],
+        )
+        assert import_pending(conn, db) == 2  # the spooled batch and its run's finish
+        left = conn.execute("SELECT key FROM store_meta WHERE key LIKE 'spool:%'").fetchall()
+    finally:
+        conn.close()
+    assert left == []
+    assert _stored(db) == (2, 1, [(2, 2, 1, "done")])
+
+
 def test_importer_killed_at_random_loses_and_doubles_no_batch(tmp_path: Path) -> None:
     db = tmp_path / "killed.duckdb"
     open_store(db).close()

@@ -283,6 +283,18 @@ def _forget(conn: duckdb.DuckDBPyConnection, name: str) -> None:
     conn.execute("DELETE FROM store_meta WHERE starts_with(key, ?)", [f"{_RECORD}{name}:"])
 
 
+def _forget_orphans(conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Drop records whose batch folder is gone: an importer killed between removing a
+    folder and forgetting its record leaves one, and no import can repeat that batch."""
+    rows = conn.execute(
+        "SELECT DISTINCT split_part(key, ':', 2) FROM store_meta WHERE starts_with(key, ?)",
+        [_RECORD],
+    ).fetchall()
+    for (name,) in rows:
+        if not (folder / str(name)).is_dir():
+            _forget(conn, str(name))
+
+
 def _import_one(conn: duckdb.DuckDBPyConnection, batch_folder: Path) -> dict[str, Any]:
     name = batch_folder.name
     done = _recorded(conn, name)
@@ -327,6 +339,7 @@ def import_pending(conn: duckdb.DuckDBPyConnection, db_path: Path) -> int:
     if not folder.is_dir():
         return 0
     _clean_leftovers(folder)
+    _forget_orphans(conn, folder)
     handled = 0
     for batch_folder in sorted(p for p in folder.glob("batch-*") if p.is_dir()):
         try:
